@@ -1,0 +1,5 @@
+"""``python -m symntk`` is the ``symntk`` command."""
+
+from .cli import run
+
+run()
