@@ -15,4 +15,24 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-__all__ = ["SymntkError", "__version__"]
+#: Public names defined in submodules that import SymPy or NumPy: loaded on first use (PEP 562), so that
+#: ``import symntk`` and ``symntk --help`` stay fast.
+_LAZY: dict[str, str] = {
+    "ACTIVATIONS": "activations",
+    "Activation": "activations",
+    "get_activation": "activations",
+    "activation_from_expr": "activations",
+    "activation_from_callable": "activations",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'symntk' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+__all__ = ["SymntkError", "__version__", *_LAZY]
