@@ -23,6 +23,15 @@ _LAZY: dict[str, str] = {
     "get_activation": "activations",
     "activation_from_expr": "activations",
     "activation_from_callable": "activations",
+    "Claim": "check",
+    "Derivation": "check",
+    "Erratum": "check",
+    "Source": "check",
+    "Status": "check",
+    "Step": "check",
+    "Verdict": "check",
+    "equal": "check",
+    "fit_rate": "check",
 }
 
 

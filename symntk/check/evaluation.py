@@ -1,0 +1,102 @@
+"""High-precision evaluation of concrete expressions, and the comparison rule that near misses cannot fool.
+
+An instance (no free symbols left) is evaluated by SymPy's adaptive ``evalf`` at two working precisions,
+``dps`` and ``2·dps`` digits. Two sides *agree* at a point when their difference is below ``10^-(d-10)``
+of their
+size at both precisions: a true identity's residual is rounding noise, which shrinks as the precision grows.
+They *differ* when the difference exceeds ``10^-(dps-10)`` of their size and is the same at both precisions:
+a real discrepancy does not move with the precision. Anything else is inconclusive at that point. So
+``exp(π√163)`` (within 7.5·10⁻¹³ of an integer) and two expressions that agree to 25 digits are told apart.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+
+from .deadline import OutOfTime
+
+
+class Agreement(enum.Enum):
+    AGREE = "agree"
+    DIFFER = "differ"
+    UNDEFINED = "undefined"
+    INCONCLUSIVE = "inconclusive"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome at one point, with both sides' values (as strings of 20 significant digits)."""
+
+    agreement: Agreement
+    lhs: str = ""
+    rhs: str = ""
+    relative: float = 0.0
+
+
+def value(expr: sp.Basic, dps: int) -> mpmath.mpc | None:
+    """The value of a concrete expression to ``dps`` digits, or ``None`` where it is undefined or infinite."""
+    if expr.free_symbols:
+        raise ValueError(f"expression still has free symbols {sorted(map(str, expr.free_symbols))}")
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    try:
+        number = sp.N(expr, dps, maxn=4 * dps + 100)
+    except OutOfTime:
+        raise
+    except (ZeroDivisionError, ValueError, TypeError, ArithmeticError):
+        return None
+    if number.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not number.is_number:
+        return None
+    re, im = number.as_real_imag()
+    if not (re.is_Number and im.is_Number):
+        return None
+    with mpmath.workdps(dps + 10):
+        return mpmath.mpc(mpmath.mpmathify(str(sp.Float(re, dps))), mpmath.mpmathify(str(sp.Float(im, dps))))
+
+
+def exact_value(expr: sp.Basic) -> sp.Rational | None:
+    """The value of a concrete expression if it is an exact rational number, else ``None``."""
+    if isinstance(expr, sp.Rational):
+        return expr
+    return None
+
+
+def compare(lhs: sp.Basic, rhs: sp.Basic, dps: int) -> Comparison:
+    """Compare two concrete expressions by the rule of the module docstring."""
+    exact_l, exact_r = exact_value(lhs), exact_value(rhs)
+    if exact_l is not None and exact_r is not None:
+        agreement = Agreement.AGREE if exact_l == exact_r else Agreement.DIFFER
+        return Comparison(agreement, str(exact_l), str(exact_r), 0.0 if exact_l == exact_r else 1.0)
+    results = []
+    for digits in (dps, 2 * dps):
+        left, right = value(lhs, digits), value(rhs, digits)
+        if left is None or right is None:
+            return Comparison(Agreement.UNDEFINED)
+        with mpmath.workdps(digits + 10):
+            size = max(abs(left), abs(right))
+            diff = abs(left - right)
+            results.append((left, right, size, diff))
+    (_, _, s1, d1), (l2, r2, s2, d2) = results
+    with mpmath.workdps(2 * dps + 10):
+        if s2 == 0:
+            return Comparison(Agreement.AGREE, _show(l2, 20), _show(r2, 20), 0.0)
+        rel1, rel2 = d1 / s1 if s1 else mpmath.mpf(0), d2 / s2
+        # enough digits to show where the two sides part, at least 20
+        digits = 20 if rel2 == 0 else min(2 * dps, max(20, int(-mpmath.log10(rel2)) + 6))
+        show_l, show_r = _show(l2, digits), _show(r2, digits)
+        if rel1 <= mpmath.mpf(10) ** (-(dps - 10)) and rel2 <= mpmath.mpf(10) ** (-(2 * dps - 10)):
+            return Comparison(Agreement.AGREE, show_l, show_r, float(rel2))
+        stable = abs(d1 - d2) <= mpmath.mpf("0.001") * d2
+        if rel2 > mpmath.mpf(10) ** (-(dps - 10)) and stable:
+            return Comparison(Agreement.DIFFER, show_l, show_r, float(rel2))
+        return Comparison(Agreement.INCONCLUSIVE, show_l, show_r, float(rel2))
+
+
+def _show(z: mpmath.mpc, digits: int) -> str:
+    if z.imag == 0:
+        return mpmath.nstr(z.real, digits)
+    return mpmath.nstr(z, digits)
