@@ -29,7 +29,7 @@ from .._errors import SymntkError
 from .assumptions import Assumptions
 from .deadline import OutOfTime, deadline
 from .equality import as_expression, equal
-from .evaluation import value
+from .evaluation import Undefined, value
 from .sampling import NoPoint, concretize, draw
 from .verdict import Status, Verdict, consistent, proved, refuted, undecided
 
@@ -129,7 +129,10 @@ def _sequence(
     point.update({str(k): str(v) for k, v in values.items()})
     out = []
     for width in _WIDTHS:
-        v = value(body.xreplace({n: sp.Integer(width)}), 50)
+        try:
+            v = value(body.xreplace({n: sp.Integer(width)}), 50)
+        except Undefined as exc:
+            raise NoPoint from exc
         if v is None:
             raise NoPoint
         out.append(abs(v))

@@ -37,19 +37,34 @@ class Comparison:
     relative: float = 0.0
 
 
+class Undefined(Exception):
+    """The expression is infinite or undefined at the point (it evaluates to ∞, ``zoo`` or ``nan``)."""
+
+
+_NOT_FINITE = (sp.zoo, sp.nan, sp.oo, -sp.oo)
+
+
 def value(expr: sp.Basic, dps: int) -> mpmath.mpc | None:
-    """The value of a concrete expression to ``dps`` digits, or ``None`` where it is undefined or infinite."""
+    """The value of a concrete expression to ``dps`` digits.
+
+    Raises :class:`Undefined` where the expression is infinite or undefined; returns ``None`` where it could
+    not be evaluated (which decides nothing).
+    """
     if expr.free_symbols:
         raise ValueError(f"expression still has free symbols {sorted(map(str, expr.free_symbols))}")
-    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return None
+    if expr.has(*_NOT_FINITE):
+        raise Undefined
     try:
         number = sp.N(expr, dps, maxn=4 * dps + 100)
     except OutOfTime:
         raise
-    except (ZeroDivisionError, ValueError, TypeError, ArithmeticError):
+    except ZeroDivisionError as exc:
+        raise Undefined from exc
+    except (ValueError, TypeError, ArithmeticError):
         return None
-    if number.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not number.is_number:
+    if number.has(*_NOT_FINITE):
+        raise Undefined
+    if not number.is_number:
         return None
     re, im = number.as_real_imag()
     if not (re.is_Number and im.is_Number):
@@ -73,9 +88,16 @@ def compare(lhs: sp.Basic, rhs: sp.Basic, dps: int) -> Comparison:
         return Comparison(agreement, str(exact_l), str(exact_r), 0.0 if exact_l == exact_r else 1.0)
     results = []
     for digits in (dps, 2 * dps):
-        left, right = value(lhs, digits), value(rhs, digits)
+        left, right = _value_or_undefined(lhs, digits), _value_or_undefined(rhs, digits)
         if left is None or right is None:
             return Comparison(Agreement.UNDEFINED)
+        if isinstance(left, str) or isinstance(right, str):
+            if isinstance(left, str) and isinstance(right, str):
+                return Comparison(Agreement.UNDEFINED)
+            # finite on one side, infinite or undefined on the other: not equal at this point
+            with mpmath.workdps(digits):
+                shown = [v if isinstance(v, str) else _show(v, 20) for v in (left, right)]
+            return Comparison(Agreement.DIFFER, shown[0], shown[1], 1.0)
         with mpmath.workdps(digits + 10):
             size = max(abs(left), abs(right))
             diff = abs(left - right)
@@ -94,6 +116,13 @@ def compare(lhs: sp.Basic, rhs: sp.Basic, dps: int) -> Comparison:
         if rel2 > mpmath.mpf(10) ** (-(dps - 10)) and stable:
             return Comparison(Agreement.DIFFER, show_l, show_r, float(rel2))
         return Comparison(Agreement.INCONCLUSIVE, show_l, show_r, float(rel2))
+
+
+def _value_or_undefined(expr: sp.Basic, dps: int) -> mpmath.mpc | str | None:
+    try:
+        return value(expr, dps)
+    except Undefined:
+        return "undefined (infinite or not a number)"
 
 
 def _show(z: mpmath.mpc, digits: int) -> str:

@@ -27,7 +27,7 @@ from .._errors import SymntkError
 from .assumptions import Assumptions
 from .deadline import OutOfTime, deadline
 from .equality import as_expression, shape
-from .evaluation import value
+from .evaluation import Undefined, value
 from .sampling import Concrete, NoPoint, concretize, draw, satisfied
 from .verdict import Verdict, consistent, proved, refuted, undecided
 
@@ -156,8 +156,11 @@ def _confirm(
     concrete: Concrete, values: dict[sp.Basic, sp.Rational], dps: int
 ) -> tuple[Verdict | None, float | None]:
     """Evaluate the margin at a point at high precision: a refutation, or the relative margin there."""
-    left = value(concrete.lhs.xreplace(values), dps)
-    right = value(concrete.rhs.xreplace(values), dps)
+    try:
+        left = value(concrete.lhs.xreplace(values), dps)
+        right = value(concrete.rhs.xreplace(values), dps)
+    except Undefined:
+        return None, None
     if left is None or right is None or left.imag != 0 or right.imag != 0:
         return None, None
     margin = right.real - left.real

@@ -141,13 +141,16 @@ class Concrete:
 def concretize(lhs: sp.Basic, rhs: sp.Basic, conditions: Sequence[sp.Basic], rng: random.Random) -> Concrete:
     """Fix sizes and free indices, expand sums, write matrices out, replace generic functions."""
     pair: tuple[sp.Basic, ...] = (lhs, rhs)
-    sizes: dict[sp.Basic, sp.Basic] = {}
     both = sp.Tuple(*pair)
-    for s in _stage_symbols(pair):
-        if _is_size(s, both):
-            sizes[s] = sp.Integer(rng.randint(1, 4))
-        elif s.is_integer and _is_free_index(s, both):
-            sizes[s] = sp.Integer(rng.randint(1, 3))
+    sized = [s for s in _stage_symbols(pair) if _is_size(s, both)]
+    indices = [s for s in _stage_symbols(pair) if s not in sized and s.is_integer and _is_free_index(s, both)]
+    for _ in range(50):  # sizes and indices that the conditions allow (e.g. k′ ≤ n)
+        sizes: dict[sp.Basic, sp.Basic] = {s: sp.Integer(rng.randint(1, 4)) for s in sized}
+        sizes.update({s: sp.Integer(rng.randint(1, 3)) for s in indices})
+        if not any(c.xreplace(sizes) is sp.false for c in conditions):
+            break
+    else:
+        raise NoPoint
     pair = tuple(_concrete(e.xreplace(sizes) if sizes else e) for e in pair)
     functions = {f.func for e in pair for f in e.atoms(AppliedUndef)}
     if functions:
@@ -209,9 +212,9 @@ def _arity(f: type, pair: Sequence[sp.Basic]) -> int:
 
 
 def _substitute_functions(expr: sp.Basic, replace: dict[type, sp.Lambda]) -> sp.Basic:
-    for f, lam in replace.items():
-        expr = expr.replace(f, lam)
-    return expr.doit()
+    # all at once with subs: replacing one function at a time leaves derivatives with respect to an
+    # expression (d f(g(x)) / d g(x)), which cannot be evaluated
+    return expr.subs(replace).doit()
 
 
 def _concrete(expr: sp.Basic) -> sp.Basic:
