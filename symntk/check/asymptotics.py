@@ -30,7 +30,7 @@ from .assumptions import Assumptions
 from .deadline import OutOfTime, deadline
 from .equality import as_expression, equal
 from .evaluation import Undefined, value
-from .sampling import NoPoint, concretize, draw
+from .sampling import NoPoint, concretize, draw, substitute
 from .verdict import Status, Verdict, consistent, proved, refuted, undecided
 
 _WIDTHS = tuple(10**k for k in range(2, 17, 2))
@@ -124,13 +124,13 @@ def _sequence(
     if n not in concrete.unknowns:
         raise SymntkError(f"{n} must stay a free symbol (not a size or an index) to take n → ∞")
     values = {k: v for k, v in draw(concrete, rng).items() if k != n}
-    body = concrete.lhs.xreplace(values)
+    body = substitute(concrete.lhs, values)
     point = dict(concrete.sizes)
     point.update({str(k): str(v) for k, v in values.items()})
     out = []
     for width in _WIDTHS:
         try:
-            v = value(body.xreplace({n: sp.Integer(width)}), 50)
+            v = value(substitute(body, {n: sp.Integer(width)}), 50)
         except Undefined as exc:
             raise NoPoint from exc
         if v is None:

@@ -28,7 +28,7 @@ from .assumptions import Assumptions
 from .deadline import OutOfTime, deadline
 from .equality import as_expression, shape
 from .evaluation import Undefined, value
-from .sampling import Concrete, NoPoint, concretize, draw, satisfied
+from .sampling import Concrete, NoPoint, concretize, draw, satisfied, substitute
 from .verdict import Verdict, consistent, proved, refuted, undecided
 
 
@@ -157,8 +157,8 @@ def _confirm(
 ) -> tuple[Verdict | None, float | None]:
     """Evaluate the margin at a point at high precision: a refutation, or the relative margin there."""
     try:
-        left = value(concrete.lhs.xreplace(values), dps)
-        right = value(concrete.rhs.xreplace(values), dps)
+        left = value(substitute(concrete.lhs, values), dps)
+        right = value(substitute(concrete.rhs, values), dps)
     except Undefined:
         return None, None
     if left is None or right is None or left.imag != 0 or right.imag != 0:

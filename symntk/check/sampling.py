@@ -187,6 +187,27 @@ def satisfied(concrete: Concrete, values: dict[sp.Basic, sp.Basic]) -> bool:
     return _satisfied(concrete.conditions, values)
 
 
+def substitute(expr: sp.Basic, values: dict[sp.Basic, sp.Basic]) -> sp.Basic:
+    """``expr`` at the point ``values``: exactly when it is a rational function, else left unevaluated.
+
+    Automatic evaluation of, say, ``(-2441/629)**(-3014/931)`` looks for exact roots of huge integers and can
+    take minutes; high-precision evaluation (:mod:`symntk.check.evaluation`) does not need it.
+    """
+    if _rational_function(expr):
+        return expr.xreplace(values)
+    with sp.evaluate(False):
+        return expr.xreplace(values)
+
+
+def _rational_function(expr: sp.Basic) -> bool:
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Function | sp.Derivative | sp.Subs | sp.Integral):
+            return False
+        if isinstance(node, sp.Pow) and not node.exp.is_Integer:
+            return False
+    return True
+
+
 def instance(lhs: sp.Basic, rhs: sp.Basic, conditions: Sequence[sp.Basic], rng: random.Random) -> Instance:
     """A random concrete instance of ``lhs`` and ``rhs`` (see the module docstring); raises
     :class:`NoPoint`."""
@@ -194,7 +215,7 @@ def instance(lhs: sp.Basic, rhs: sp.Basic, conditions: Sequence[sp.Basic], rng: 
     values = draw(concrete, rng)
     point = dict(concrete.sizes)
     point.update({str(k): str(v) for k, v in values.items()})
-    return Instance(concrete.lhs.xreplace(values), concrete.rhs.xreplace(values), point)
+    return Instance(substitute(concrete.lhs, values), substitute(concrete.rhs, values), point)
 
 
 def _entry_value(entry: sp.Basic, rng: random.Random) -> sp.Rational:
