@@ -328,7 +328,8 @@ def _at_points(
     if cut:
         buys = (
             "the sides have branch cuts or kinks, so a false identity could fail on a region only: one "
-            f"failing on a quarter of the domain escapes all {agreed} points with probability {0.75**agreed:.0e}"
+            f"failing on a quarter of the domain escapes all {agreed} points with probability "
+            f"{0.75**agreed:.0e}"
         )
     else:
         buys = "a false identity passes only if every point lands on the zero set of the difference"
