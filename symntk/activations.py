@@ -24,11 +24,11 @@ Two families of closed forms:
   for the Dirac part that Price's theorem sees).
 
 * :class:`SmoothDual`, activations whose dual kernels are analytic in Σ₁₂ (identity, erf, monomials, sin,
-  cos, exp, the Gaussian exp(−z²/2)): SymPy expressions of Σ₁₁, Σ₂₂, Σ₁₂ (the textbook form) and, where the
-  textbook form loses digits near Σ₁₂² = Σ₁₁Σ₂₂, a *stable* form in which the Gram determinant
+  cos, exp, the Gaussian exp(−z²/2), GELU): SymPy expressions of Σ₁₁, Σ₂₂, Σ₁₂ (the textbook form) and,
+  where the textbook form loses digits near Σ₁₂² = Σ₁₁Σ₂₂, a *stable* form in which the Gram determinant
   Δ = Σ₁₁Σ₂₂ − Σ₁₂² appears as its own symbol (the recursion carries Δ without cancellation).
 
-Activations without a closed form (tanh, softplus, swish, GELU, a user's expression or callable) have
+Activations without a closed form (tanh, softplus, swish, a user's expression or callable) have
 ``dual = None`` and go through the bivariate Gaussian quadrature of :mod:`symntk.gaussian`.
 
 >>> relu = get_activation("relu")
@@ -37,7 +37,7 @@ Max(0, z)
 >>> float(relu.numpy(-2.0)), float(relu.numpy_derivative(3.0))
 (0.0, 1.0)
 >>> get_activation("leaky_relu", slope="0.1").expr()
-Max(0, z) - Max(0, -z)/10
+-Max(0, -z)/10 + Max(0, z)
 """
 
 from __future__ import annotations
@@ -88,6 +88,10 @@ _REF_JACOT = "A. Jacot, F. Gabriel, C. Hongler, Neural Tangent Kernel, NeurIPS 2
 _REF_NT = "R. Novak et al., Neural Tangents, ICLR 2020, arXiv:1912.02803 (stax nonlinearities)"
 _REF_PEARCE = "T. Pearce et al., Expressive priors in Bayesian neural networks, UAI 2019 (sin, cos, exp)"
 _REF_ISSERLIS = "L. Isserlis, On a formula for the product-moment coefficient, Biometrika 1918"
+_REF_TSUCHIDA = (
+    "R. Tsuchida et al., Avoiding kernel fixed points: computing with ELU and GELU infinite networks, "
+    "AAAI 2021, arXiv:2002.08517"
+)
 _REF_HENDRYCKS = "D. Hendrycks and K. Gimpel, Gaussian Error Linear Units, arXiv:1606.08415"
 
 _MODULES_NUMPY: list[Any] = ["scipy", "numpy"]
@@ -319,8 +323,14 @@ def _label(base: str, params: tuple[tuple[str, sp.Expr], ...]) -> str:
     return base if not params else f"{base}({', '.join(f'{k}={v}' for k, v in params)})"
 
 
-def _homogeneous(base: str, k: int, p: sp.Expr, m: sp.Expr, params: tuple[tuple[str, sp.Expr], ...],
-                 references: tuple[str, ...] = (_REF_CHO_SAUL,)) -> Activation:
+def _homogeneous(
+    base: str,
+    k: int,
+    p: sp.Expr,
+    m: sp.Expr,
+    params: tuple[tuple[str, sp.Expr], ...],
+    references: tuple[str, ...] = (_REF_CHO_SAUL,),
+) -> Activation:
     dual = ArcCosineDual(k, sp.sympify(p), sp.sympify(m))
     deriv = dual.derivative
     return Activation(
@@ -334,11 +344,22 @@ def _homogeneous(base: str, k: int, p: sp.Expr, m: sp.Expr, params: tuple[tuple[
     )
 
 
-def _smooth(name: str, sigma: sp.Expr, dual: SmoothDual | None, references: tuple[str, ...],
-            params: tuple[tuple[str, sp.Expr], ...] = (), kinks: tuple[sp.Expr, ...] = ()) -> Activation:
+def _smooth(
+    name: str,
+    sigma: sp.Expr,
+    dual: SmoothDual | None,
+    references: tuple[str, ...],
+    params: tuple[tuple[str, sp.Expr], ...] = (),
+    kinks: tuple[sp.Expr, ...] = (),
+) -> Activation:
     return Activation(
-        name=_label(name, params), sigma=sigma, sigma_dot=sp.diff(sigma, Z), params=params, kinks=kinks,
-        references=references, dual=dual,
+        name=_label(name, params),
+        sigma=sigma,
+        sigma_dot=sp.diff(sigma, Z),
+        params=params,
+        kinks=kinks,
+        references=references,
+        dual=dual,
     )
 
 
@@ -399,7 +420,10 @@ def monomial(k: Any = 2) -> Activation:
     """σ(z) = zᵏ (k ≥ 1): E[uᵏvᵏ] by Isserlis' theorem, E[σ̇σ̇] = k² E[u^{k−1}v^{k−1}]."""
     kk = _integer("k", k, 1)
     return _smooth(
-        "monomial", Z**kk, SmoothDual(_isserlis(kk), kk**2 * _isserlis(kk - 1)), (_REF_ISSERLIS,),
+        "monomial",
+        Z**kk,
+        SmoothDual(_isserlis(kk), kk**2 * _isserlis(kk - 1)),
+        (_REF_ISSERLIS,),
         (("k", sp.Integer(kk)),),
     )
 
@@ -444,8 +468,37 @@ def gaussian() -> Activation:
 
 
 def gelu() -> Activation:
-    """GELU, z·Φ(z) with Φ the standard normal CDF (Hendrycks and Gimpel 2016)."""
-    return _smooth("gelu", Z * (1 + sp.erf(Z / sp.sqrt(2))) / 2, None, (_REF_HENDRYCKS,))
+    """GELU, z·Φ(z) with Φ the standard normal CDF (Hendrycks and Gimpel 2016), with closed-form kernels.
+
+    With A = (1 + Σ₁₁)(1 + Σ₂₂) and δ² = A − Σ₁₂² = 1 + Σ₁₁ + Σ₂₂ + Δ (Tsuchida et al. 2021; the form
+    neural-tangents' ``stax.Gelu`` uses):
+
+        E[σ(u)σ(v)] = Σ₁₂/4 + [(Σ₁₂² + Σ₁₁Σ₂₂δ²)/(Aδ) + Σ₁₂ arcsin(Σ₁₂/√A)] / (2π),
+        E[σ̇(u)σ̇(v)] = 1/4 + arcsin(Σ₁₂/√A)/(2π) + Σ₁₂ (1/δ² + (2 + Σ₁₁ + Σ₂₂)/A) / (2πδ).
+
+    Derivation: Gaussian integration by parts (Stein's lemma) on E[uΦ(u)·vΦ(v)] leaves the orthant
+    probability E[Φ(u)Φ(v)] = 1/4 + arcsin(Σ₁₂/√A)/(2π) and Gaussian integrals of φ(u), φ(v) against
+    polynomials, all elementary. The tests confirm both against quadrature to 30 digits, and the second
+    as ∂/∂Σ₁₂ of the first (Price's theorem), symbolically.
+    """
+    a = (1 + Q1) * (1 + Q2)
+    d2 = a - C**2
+    s = 1 + Q1 + Q2 + DELTA
+    dual = SmoothDual(
+        nngp_textbook=C / 4
+        + ((C**2 + Q1 * Q2 * d2) / (a * sp.sqrt(d2)) + C * sp.asin(C / sp.sqrt(a))) / (2 * sp.pi),
+        ntk_textbook=sp.Rational(1, 4)
+        + sp.asin(C / sp.sqrt(a)) / (2 * sp.pi)
+        + C * (1 / d2 + (2 + Q1 + Q2) / a) / (2 * sp.pi * sp.sqrt(d2)),
+        nngp_stable_form=C / 4
+        + ((C**2 + Q1 * Q2 * s) / (a * sp.sqrt(s)) + C * sp.atan2(C, sp.sqrt(s))) / (2 * sp.pi),
+        ntk_stable_form=sp.Rational(1, 4)
+        + sp.atan2(C, sp.sqrt(s)) / (2 * sp.pi)
+        + C * (1 / s + (2 + Q1 + Q2) / a) / (2 * sp.pi * sp.sqrt(s)),
+    )
+    return _smooth(
+        "gelu", Z * (1 + sp.erf(Z / sp.sqrt(2))) / 2, dual, (_REF_HENDRYCKS, _REF_TSUCHIDA, _REF_NT)
+    )
 
 
 def tanh() -> Activation:
@@ -522,8 +575,9 @@ def _cached(factory: Callable[..., Activation], items: tuple[tuple[str, Any], ..
     return _cached_build(factory, items)
 
 
-def activation_from_expr(expr: sp.Expr, z: sp.Symbol, name: str = "custom",
-                         kinks: tuple[Any, ...] | None = None) -> Activation:
+def activation_from_expr(
+    expr: sp.Expr, z: sp.Symbol, name: str = "custom", kinks: tuple[Any, ...] | None = None
+) -> Activation:
     """An activation from a SymPy expression of the symbol ``z`` (never from text).
 
     Its dual kernels come from Gaussian quadrature. Kinks default to the zeros of the (linear) arguments of
@@ -554,8 +608,12 @@ def activation_from_expr(expr: sp.Expr, z: sp.Symbol, name: str = "custom",
     return Activation(name=name, sigma=sigma, sigma_dot=deriv, kinks=kinks_t, references=(), dual=None)
 
 
-def activation_from_callable(f: Callable[[Any], Any], derivative: Callable[[Any], Any] | None = None,
-                             name: str = "custom", kinks: tuple[float, ...] = ()) -> Activation:
+def activation_from_callable(
+    f: Callable[[Any], Any],
+    derivative: Callable[[Any], Any] | None = None,
+    name: str = "custom",
+    kinks: tuple[float, ...] = (),
+) -> Activation:
     """An activation from a Python callable σ (called with mpmath numbers, or floats, one at a time).
 
     Without ``derivative``, σ̇ is computed by mpmath's numerical differentiation at the working precision.
@@ -577,6 +635,11 @@ def activation_from_callable(f: Callable[[Any], Any], derivative: Callable[[Any]
 
     fn = sp.Function(name)
     return Activation(
-        name=name, sigma=fn(Z), sigma_dot=sp.Derivative(fn(Z), Z),
-        kinks=tuple(sp.nsimplify(k) for k in kinks), references=(), dual=None, callables=(f, df, mp_f, mp_df),
+        name=name,
+        sigma=fn(Z),
+        sigma_dot=sp.Derivative(fn(Z), Z),
+        kinks=tuple(sp.nsimplify(k) for k in kinks),
+        references=(),
+        dual=None,
+        callables=(f, df, mp_f, mp_df),
     )

@@ -215,8 +215,10 @@ def _inputs(x1: Any, x2: Any) -> tuple[list[list[Any]], list[list[Any]]]:
 
 def _float_array(rows: list[list[Any]], name: str) -> np.ndarray:
     try:
-        a = np.array([[float(_exact_number(name, v)) if isinstance(v, str) else float(v) for v in r]
-                      for r in rows], dtype=float)
+        a = np.array(
+            [[float(_exact_number(name, v)) if isinstance(v, str) else float(v) for v in r] for r in rows],
+            dtype=float,
+        )
     except (OverflowError, ValueError):
         raise SymntkError(f"{name} has entries that are not finite float64 numbers") from None
     if not np.all(np.isfinite(a)):
@@ -391,8 +393,9 @@ class _HomogeneousFloat:
         deriv = dual.derivative
         self.deriv = None if deriv is None else _HomogeneousFloat(deriv)
 
-    def angular(self, th: np.ndarray, tb: np.ndarray, cs: np.ndarray, sn: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def angular(
+        self, th: np.ndarray, tb: np.ndarray, cs: np.ndarray, sn: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """F(θ), the gap F(0) − F(θ) and the co-gap F(0) + F(θ), each without cancellation.
 
         With G(t) = J(0) − J(t) (small for small t) and J(π − t) small for small t:
@@ -532,8 +535,16 @@ def _float_layer(act: Activation) -> Callable[[_State], _LayerOutput]:
 # the recursion, shared by the float64 and mpmath backends
 
 
-def _recursion(state: _State, layer: Callable[[_State], _LayerOutput], depth: int, b2: Any,
-               widths: tuple[int, ...] | None, n0: int, has_bias: bool, x_dot: Any) -> KernelPair:
+def _recursion(
+    state: _State,
+    layer: Callable[[_State], _LayerOutput],
+    depth: int,
+    b2: Any,
+    widths: tuple[int, ...] | None,
+    n0: int,
+    has_bias: bool,
+    x_dot: Any,
+) -> KernelPair:
     """Σ^{(L)} and Θ^{(L)} (NTK parametrization), or the standard Θ_std when ``widths`` is given."""
     bias = 1 if has_bias else 0
     ntk = state.c if widths is None else x_dot + bias
@@ -547,15 +558,29 @@ def _recursion(state: _State, layer: Callable[[_State], _LayerOutput], depth: in
     return KernelPair(state.c, ntk)
 
 
-def _kernels_float(r1: list[list[Any]], r2: list[list[Any]], act: Activation, depth: int, beta: Fraction,
-                   widths: tuple[int, ...] | None) -> KernelPair:
+def _kernels_float(
+    r1: list[list[Any]],
+    r2: list[list[Any]],
+    act: Activation,
+    depth: int,
+    beta: Fraction,
+    widths: tuple[int, ...] | None,
+) -> KernelPair:
     x1, x2 = _float_array(r1, "x1"), _float_array(r2, "x2")
     b = float(beta)
     b2 = b * b
     with np.errstate(all="ignore"):  # overflow is reported below, as one error
         state = _first_layer_float(x1, x2, b2)
-        result = _recursion(state, _float_layer(act), depth, b2, widths, x1.shape[1], beta > 0,
-                            x1 @ x2.T if widths is not None else None)
+        result = _recursion(
+            state,
+            _float_layer(act),
+            depth,
+            b2,
+            widths,
+            x1.shape[1],
+            beta > 0,
+            x1 @ x2.T if widths is not None else None,
+        )
     nngp, ntk = np.asarray(result.nngp, dtype=float), np.asarray(result.ntk, dtype=float)
     if not (np.all(np.isfinite(nngp)) and np.all(np.isfinite(ntk))):
         raise SymntkError(
@@ -580,10 +605,18 @@ def _first_layer_mp(x1: np.ndarray, x2: np.ndarray, b2: Any) -> tuple[_State, np
     g = np.array([[mpmath.fdot(r, s) for s in x2] for r in x1], dtype=object)
     # Lagrange's identity: det G = Σ_{i<j} (x_i y_j − x_j y_i)², a sum of squares (exact for parallel inputs)
     det_g = np.array(
-        [[mpmath.fsum((r[i] * s[j] - r[j] * s[i]) ** 2 for i in range(n0) for j in range(i + 1, n0))
-          for s in x2] for r in x1], dtype=object)
-    dist2 = np.array([[mpmath.fsum((u - v) ** 2 for u, v in zip(r, s, strict=True)) for s in x2] for r in x1],
-                     dtype=object)
+        [
+            [
+                mpmath.fsum((r[i] * s[j] - r[j] * s[i]) ** 2 for i in range(n0) for j in range(i + 1, n0))
+                for s in x2
+            ]
+            for r in x1
+        ],
+        dtype=object,
+    )
+    dist2 = np.array(
+        [[mpmath.fsum((u - v) ** 2 for u, v in zip(r, s, strict=True)) for s in x2] for r in x1], dtype=object
+    )
     state = _State(n1 / n0 + b2, n2 / n0 + b2, g / n0 + b2, det_g / n0**2 + b2 * dist2 / n0)
     return state, g
 
@@ -661,8 +694,15 @@ def _mp_layer(pair: Callable[[Any, Any, Any, Any], tuple[Any, Any]]) -> Callable
     return layer
 
 
-def _kernels_mp_at(r1: list[list[Any]], r2: list[list[Any]], act: Activation, depth: int, beta: Fraction,
-                   widths: tuple[int, ...] | None, work: int) -> KernelPair:
+def _kernels_mp_at(
+    r1: list[list[Any]],
+    r2: list[list[Any]],
+    act: Activation,
+    depth: int,
+    beta: Fraction,
+    widths: tuple[int, ...] | None,
+    work: int,
+) -> KernelPair:
     with mpmath.workdps(work):
         b = mpmath.mpf(beta.numerator) / beta.denominator
         b2 = b * b
@@ -687,8 +727,15 @@ def _agree(a: np.ndarray, b: np.ndarray, digits: int) -> bool:
     return True
 
 
-def _kernels_mp(r1: list[list[Any]], r2: list[list[Any]], act: Activation, depth: int, beta: Fraction,
-                widths: tuple[int, ...] | None, dps: int) -> KernelPair:
+def _kernels_mp(
+    r1: list[list[Any]],
+    r2: list[list[Any]],
+    act: Activation,
+    depth: int,
+    beta: Fraction,
+    widths: tuple[int, ...] | None,
+    dps: int,
+) -> KernelPair:
     """The recursion at two working precisions, raised until every entry agrees to dps + 3 digits."""
     guard = 10
     low = _kernels_mp_at(r1, r2, act, depth, beta, widths, dps + guard)
@@ -723,9 +770,17 @@ def _text_matrix(texts: list[list[str]], dps: int) -> mpmath.matrix:
 # public API
 
 
-def kernels(x1: Any, x2: Any = None, activation: str | Activation = "relu", depth: int = 2, beta: Any = 0.0,
-            dps: int | None = None, parametrization: str = "ntk", widths: Any = None,
-            **activation_params: Any) -> KernelPair:
+def kernels(
+    x1: Any,
+    x2: Any = None,
+    activation: str | Activation = "relu",
+    depth: int = 2,
+    beta: Any = 0.0,
+    dps: int | None = None,
+    parametrization: str = "ntk",
+    widths: Any = None,
+    **activation_params: Any,
+) -> KernelPair:
     """Σ^{(L)} and Θ^{(L)} for every pair (x1[i], x2[j]): neural-tangents' ``nngp`` and ``ntk``.
 
     Args:
@@ -758,8 +813,14 @@ def kernels(x1: Any, x2: Any = None, activation: str | Activation = "relu", dept
     return _kernels_mp(r1, r2, act, depth, b, ws, digits)
 
 
-def dual_kernels(activation: str | Activation, s11: Any, s22: Any, s12: Any, dps: int | None = None,
-                 **activation_params: Any) -> tuple[Any, Any]:
+def dual_kernels(
+    activation: str | Activation,
+    s11: Any,
+    s22: Any,
+    s12: Any,
+    dps: int | None = None,
+    **activation_params: Any,
+) -> tuple[Any, Any]:
     """E[σ(u)σ(v)] and E[σ̇(u)σ̇(v)] at one covariance [[s11, s12], [s12, s22]] (one layer, β = 0).
 
     Closed forms where the activation has them (textbook form; in float64 the stable form), quadrature
@@ -772,11 +833,13 @@ def dual_kernels(activation: str | Activation, s11: Any, s22: Any, s12: Any, dps
     digits = _check_dps(dps)
     d = q1 * q2 - c * c
     if digits is None:
-        state = _State(np.array([float(q1)]), np.array([float(q2)]), np.array([[float(c)]]),
-                       np.array([[float(d)]]))
+        state = _State(
+            np.array([float(q1)]), np.array([float(q2)]), np.array([[float(c)]]), np.array([[float(d)]])
+        )
         out = _float_layer(act)(state)
         return float(out.k12[0, 0]), float(out.sigma_dot[0, 0])
     with mpmath.workdps(2 * digits + 20):
+
         def mpf(v: Fraction) -> Any:
             return mpmath.mpf(v.numerator) / v.denominator
 
@@ -805,9 +868,14 @@ N0 = sp.Symbol("n_0", positive=True, integer=True)
 BETA = sp.Symbol("beta", nonnegative=True)
 
 
-def symbolic_kernels(activation: str | Activation = "relu", depth: int = 2, beta: Any = None,
-                     parametrization: str = "ntk", widths: Sequence[Any] | None = None,
-                     **activation_params: Any) -> SymbolicKernels:
+def symbolic_kernels(
+    activation: str | Activation = "relu",
+    depth: int = 2,
+    beta: Any = None,
+    parametrization: str = "ntk",
+    widths: Sequence[Any] | None = None,
+    **activation_params: Any,
+) -> SymbolicKernels:
     """Σ^{(L)}, Σ̇^{(L)}, Θ^{(L)} in closed form: the textbook dual kernels composed through the layers.
 
     The expressions are in the symbols ``xy`` (x·x′), ``xx`` (|x|²), ``yy`` (|x′|²), ``n_0`` and ``beta``
@@ -815,7 +883,7 @@ def symbolic_kernels(activation: str | Activation = "relu", depth: int = 2, beta
     of (Σ₁₁, Σ₂₂, Σ₁₂). For ``parametrization="standard"``, ``widths`` (symbols or numbers) are n₁ … n_{L−1}.
 
     >>> symbolic_kernels("identity", depth=2).ntk
-    2*xy/n_0
+    3*beta**2 + 2*xy/n_0
     """
     depth = _check_depth(depth)
     act = get_activation(activation, **activation_params)
