@@ -269,20 +269,10 @@ def _slope(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float, floa
 
 
 def student_t_quantile(p: float, dof: int) -> float:
-    """The ``p`` quantile of Student's t distribution with ``dof`` degrees of freedom (mpmath root
-    finding)."""
-    if dof <= 0:
-        return math.inf
+    """The ``p`` quantile of Student's t distribution with ``dof`` degrees of freedom."""
+    from scipy.stats import t
 
-    def cdf(t: mpmath.mpf) -> mpmath.mpf:
-        x = dof / (dof + t * t)
-        tail = mpmath.betainc(dof / 2, 0.5, 0, x, regularized=True) / 2
-        return 1 - tail if t > 0 else tail
-
-    with mpmath.workdps(30):
-        return float(
-            mpmath.findroot(lambda t: cdf(t) - p, (mpmath.mpf(0), mpmath.mpf(50)), solver="anderson")
-        )
+    return float(t.ppf(p, dof)) if dof > 0 else math.inf
 
 
 def fit_rate(

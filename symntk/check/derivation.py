@@ -259,7 +259,13 @@ class Derivation:
 
             return parse_latex(value, functions=self.functions)
         if callable(value) and not isinstance(value, sp.Basic):
-            value = value()
+            try:
+                value = value()
+            except SymntkError:
+                raise
+            except Exception as exc:  # a bug in the derivation: reported against its step, the rest runs
+                detail = " ".join(str(exc).split())[:160]
+                raise SymntkError(f"building {what} raised {type(exc).__name__}: {detail}") from exc
         return as_expression(value, what)
 
     def _check_step(

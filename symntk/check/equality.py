@@ -238,11 +238,21 @@ def _simplified(expr: sp.Basic) -> sp.Basic:
     expr = normalize_sums(expr.doit())
     if expr == 0:
         return expr
-    for transform in (sp.expand, sp.cancel):
-        candidate = transform(expr)
-        if candidate == 0:
-            return candidate
+    candidate = sp.cancel(expr)
+    if candidate == 0 or _rational_in_its_atoms(expr):
+        # cancel is a normal form for rational functions: if it is not 0, nothing will make it 0
+        return candidate
     return sp.simplify(expr)
+
+
+def _rational_in_its_atoms(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is a rational function of symbols and entries (no functions, roots or sums)."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow) and not node.exp.is_Integer:
+            return False
+        if isinstance(node, sp.Function | sp.Derivative | sp.Subs | sp.Sum | sp.Product | sp.Integral):
+            return False
+    return True
 
 
 def _is_zero(diff: sp.Basic) -> bool:

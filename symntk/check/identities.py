@@ -192,7 +192,7 @@ def _() -> tuple:
 @_define("bilinear form under transposition", "a missing transpose must be caught")
 def _() -> tuple:
     weights, u, v = sp.MatrixSymbol("W", 3, 3), sp.MatrixSymbol("u", 3, 1), sp.MatrixSymbol("v", 3, 1)
-    return (u.T * weights * v)[0, 0], (v.T * weights.T * u)[0, 0]
+    return u.T * weights * v, v.T * weights.T * u
 
 
 @_define(
@@ -206,3 +206,18 @@ def _() -> tuple:
     weights, inputs = sp.IndexedBase("W"), sp.IndexedBase("x")
     pre = sp.Sum(weights[i, j] * inputs[j], (j, 1, m)) / sp.sqrt(m)
     return sp.diff(pre, weights[i, k]), inputs[k] / sp.sqrt(m)
+
+
+@_define("logarithm of a product", "holds for a, b > 0 only", positive=[a, b])
+def _() -> tuple:
+    return sp.log(a * b), sp.log(a) + sp.log(b)
+
+
+@_define("square root of a square", "holds for x ≥ 0 only", nonnegative=[x])
+def _() -> tuple:
+    return sp.sqrt(x**2), x
+
+
+@_define("power of a power", "holds for a > 0 (else the phase wraps)", positive=[a])
+def _() -> tuple:
+    return (a**b) ** c, a ** (b * c)
