@@ -1,0 +1,127 @@
+"""Mathematics as LaTeX for reports: expressions, relations between steps, and the verdict marks.
+
+Every expression goes through one function, :func:`formula`, which takes what a derivation holds for a
+step (a SymPy expression, a zero-argument callable that builds one, or LaTeX text) and returns a
+:class:`Tex`: trusted LaTeX that the templates may print. SymPy expressions are printed by
+:mod:`symntk.printing` in the seeds' notation (α̃^{(ℓ)}_i, W^{(ℓ)}_{ik}, Θ^{(L)}_{kk'}, δ_{kk'}, σ̇, sums over
+named indices); LaTeX text from a derivation is vetted by :func:`~symntk.report.escaping.vet_formula`.
+Plain text reaches a template only through the ``tex`` filter (:func:`~symntk.report.escaping.escape_tex`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sympy as sp
+
+from .._errors import SymntkError
+from ..check.relation import Kind, Relation
+from ..check.verdict import Status
+from .escaping import escape_tex, vet_formula
+
+
+class Tex(str):
+    """LaTeX that is safe to print as it is: produced by symntk's printers or vetted."""
+
+    __slots__ = ()
+
+
+def text(value: object) -> Tex:
+    """Any text as LaTeX that typesets it literally (the templates' ``tex`` filter)."""
+    return Tex(escape_tex(value))
+
+
+def sentence(*parts: str) -> Tex:
+    """Text with mathematics: plain ``str`` parts are escaped, :class:`Tex` parts are kept as they are.
+
+    >>> print(sentence("the slope ", Tex(r"$n^{-1/2}$"), " & more"))
+    the slope $n^{-1/2}$ \\& more
+    """
+    return Tex("".join(p if isinstance(p, Tex) else escape_tex(p) for p in parts))
+
+
+def number(value: float, digits: int = 2) -> Tex:
+    """A decimal number rounded to ``digits`` places, with a true minus sign."""
+    return Tex(f"${value:.{digits}f}$")
+
+
+def expression(expr: sp.Basic, convention: str | None = None) -> Tex:
+    """A SymPy expression in the seeds' notation (``convention`` names the seed file whose index
+    convention to follow, as :func:`symntk.printing.latex` takes it)."""
+    return Tex(_printer()(expr, convention))
+
+
+def _printer() -> Callable[[sp.Basic, str | None], str]:
+    try:
+        from ..printing import latex as seed_latex
+    except ImportError:  # the seeds' printer is being written (issue 4): SymPy's own meanwhile
+        return lambda expr, _convention: sp.latex(expr)
+    return lambda expr, convention: seed_latex(expr, seed=convention)
+
+
+def formula(value: Any, where: str, convention: str | None = None) -> Tex:
+    """The LaTeX of what a derivation holds for an expression (SymPy, callable building one, or LaTeX).
+
+    A callable is called here, as the checker does; if it fails, :class:`SymntkError` names ``where``.
+    """
+    if isinstance(value, str):
+        return Tex(vet_formula(value, where))
+    if callable(value) and not isinstance(value, sp.Basic):
+        try:
+            value = value()
+        except SymntkError as exc:
+            raise SymntkError(f"{where}: {exc}") from exc
+        except Exception as exc:
+            raise SymntkError(
+                f"{where}: building the expression failed: {type(exc).__name__}: {exc}"
+            ) from exc
+    if isinstance(value, sp.MatrixBase | sp.Basic):
+        return expression(value, convention)
+    if isinstance(value, int | float):
+        return expression(sp.sympify(value), convention)
+    raise SymntkError(f"{where}: cannot typeset a {type(value).__name__}")
+
+
+def relation(rel: Relation, number: str, convention: str | None = None) -> Tex:
+    """The relation of a step to the previous one, with the step's number above it.
+
+    ``=``, ``≤``, ``≥`` carry ``(k)``; a limit is an arrow with ``(k)`` above and ``n → ∞`` below; an
+    expectation step ``E[previous] = next`` is ``=`` marked E; an order step reads ``= O(·)``, with the
+    variable tending to infinity below.
+    """
+    tag = rf"({escape_tex(number)})"
+    if rel.kind is Kind.LIMIT:
+        var = expression(rel.variable, convention) if rel.variable is not None else "n"
+        return Tex(rf"\xrightarrow[{var} \to \infty]{{{tag}}}")
+    if rel.kind is Kind.EXPECTATION:
+        return Tex(rf"\overset{{{tag}\,\mathrm{{E}}}}{{=}}")
+    if rel.kind is Kind.ORDER:
+        var = expression(rel.variable, convention) if rel.variable is not None else "n"
+        return Tex(rf"\underset{{{var} \to \infty}}{{\overset{{{tag}}}{{=}}}}")
+    symbol = {Kind.EQ: "=", Kind.LE: r"\le", Kind.GE: r"\ge"}[rel.kind]
+    return Tex(rf"\overset{{{tag}}}{{{symbol}}}")
+
+
+def step_formula(rel: Relation, body: Tex) -> Tex:
+    """The right-hand side of a step as it reads after its relation (``O(·)`` wraps an order)."""
+    if rel.kind is Kind.ORDER:
+        return Tex(rf"\mathcal{{O}}\left({body}\right)")
+    return body
+
+
+#: What each verdict mark means (the legend of every report; DESIGN, "The checker's honesty").
+MEANINGS: dict[Status, str] = {
+    Status.PROVED: "exact symbolic proof: the difference of the two sides simplifies to zero",
+    Status.VERIFIED: "exact evaluation, or agreement to at least 40 digits, at independent random points "
+    "(generic functions replaced by random test functions): evidence, not proof",
+    Status.CONSISTENT: "numerical evidence for a limit, an expectation or a rate (Monte Carlo, fitted "
+    "exponent), with a confidence interval",
+    Status.REFUTED: "a counterexample was found: the step is wrong as written",
+    Status.UNDECIDED: "no verdict: not supported by the checker, out of time, or an error (never a pass)",
+}
+
+
+def mark(status: Status) -> Tex:
+    """The verdict mark (a macro of the report's preamble: ``\\symntkmark{proved}``)."""
+    return Tex(rf"\symntkmark{{{status.value}}}")
