@@ -2,7 +2,7 @@
 
 The model (NOTATION.md; seed 000 "The network"; seed 002 §1), for widths (n_0, …, n_L):
 
-    α^{(0)}(x) = x,   α̃^{(ℓ+1)}(x) = s_ℓ W^{(ℓ)} α^{(ℓ)}(x) + c b^{(ℓ)},   α^{(ℓ)} = σ(α̃^{(ℓ)}),   f = α̃^{(L)},
+    α^{(0)}(x) = x,  α̃^{(ℓ+1)}(x) = s_ℓ W^{(ℓ)} α^{(ℓ)}(x) + c b^{(ℓ)},  α^{(ℓ)} = σ(α̃^{(ℓ)}),  f = α̃^{(L)},
 
 where the parametrization fixes the weight scale s_ℓ, the bias scale c and the initial variances:
 
@@ -51,6 +51,7 @@ from typing import Any, ClassVar, Literal
 
 import sympy
 from sympy import Add, Expr, Function, Integer, Lambda, Matrix, Mul, Pow, Rational, Symbol
+from sympy.external.gmpy import MPQ
 
 from ._errors import SymntkError
 
@@ -254,8 +255,8 @@ class Network:
     >>> net = Network((2, 3, 1))
     >>> net.depth, len(net.parameters)
     (2, 13)
-    >>> net.output("x")[0]
-    beta*b^(1)_1 + W^(1)_1,1*sigma(alpha_tilde^(1)_1(x))/sqrt(n_1) + W^(1)_1,2*sigma(alpha_tilde^(1)_2(x))/sqrt(n_1) + W^(1)_1,3*sigma(alpha_tilde^(1)_3(x))/sqrt(n_1)
+    >>> net.output("x")[0].coeff(net.weights[1][0, 2])
+    sigma(alpha_tilde^(1)_3(x))/sqrt(n_1)
     """
 
     def __init__(
@@ -334,7 +335,7 @@ class Network:
         return Integer(1) if self.parametrization == "standard" else self.beta
 
     def variance(self, parameter: Symbol) -> Expr:
-        """The variance of a parameter at initialization (every parameter is an independent centred Gaussian)."""
+        """A parameter's variance at initialization (all are independent centred Gaussians)."""
         layer = self.layer_of(parameter)
         if self.parametrization != "standard":
             return Integer(1)
@@ -368,11 +369,13 @@ class Network:
         if not isinstance(label, str) or not label:
             raise SymntkError(f"an input label is a non-empty string, got {label!r}")
         if values is None:
-            entries: tuple[Expr, ...] = tuple(Entry("x", None, (i + 1,), label) for i in range(self.widths[0]))
+            entries: tuple[Expr, ...] = tuple(
+                Entry("x", None, (i + 1,), label) for i in range(self.widths[0])
+            )
         else:
             if len(values) != self.widths[0]:
                 raise SymntkError(
-                    f"input {label!r} has {len(values)} entries but the network's input width is {self.widths[0]}"
+                    f"input {label!r} has {len(values)} entries but the input width is {self.widths[0]}"
                 )
             entries = tuple(_exact(v, f"entry of input {label!r}") for v in values)
         known = self._inputs.get(label)
@@ -418,7 +421,7 @@ class Network:
         return self._nodes[self._as_input(x).label]
 
     def definition(self, node: Symbol) -> Expr:
-        """The one-step definition of a pre-activation symbol: s_ℓ Σ_k W^{(ℓ)}_{jk} α^{(ℓ)}_k + c b^{(ℓ)}_j."""
+        """The one-step definition of a pre-activation: s_ℓ Σ_k W^{(ℓ)}_{jk} α^{(ℓ)}_k + c b^{(ℓ)}_j."""
         try:
             return self._definitions[node]
         except KeyError:
@@ -534,7 +537,8 @@ class Network:
         if not by_layer:
             return block(list(range(len(params))))
         return {
-            m: block([p for p, theta in enumerate(params) if self._layer_of[theta] == m]) for m in range(layer)
+            m: block([p for p, theta in enumerate(params) if self._layer_of[theta] == m])
+            for m in range(layer)
         }
 
     def backprop_directions(self, x: str | Input, d: Sequence[Expr] | None = None) -> tuple[Matrix, ...]:
@@ -613,7 +617,9 @@ class Network:
 
     def _check_layer(self, layer: object, low: int, high: int) -> int:
         if isinstance(layer, bool) or not isinstance(layer, int) or not low <= layer <= high:
-            raise SymntkError(f"layer must be an integer in {low} … {high} for depth {self.depth}, got {layer!r}")
+            raise SymntkError(
+                f"layer must be an integer in {low} … {high} for depth {self.depth}, got {layer!r}"
+            )
         return layer
 
 
@@ -646,8 +652,8 @@ def _as_matrix(value: Any) -> Matrix:
 # Exact simplification: sparse polynomials over ℚ in symbols, atoms and prime square roots
 # ---------------------------------------------------------------------------------------------------------
 
-_Monomial = tuple[tuple[int, int], ...]
-_Poly = dict[_Monomial, Fraction]
+#: a monomial is the product of the distinct primes attached to its generators, to their exponents
+_Poly = dict[int, Any]  # monomial -> nonzero rational coefficient (int or MPQ)
 
 
 def _term_estimate(pairs: Iterable[tuple[Expr, Expr]]) -> int:
@@ -685,22 +691,23 @@ class _Ring:
     """
 
     def __init__(self, values: dict[Symbol, Fraction] | None = None) -> None:
-        self._values = values or {}
+        self._values = {k: MPQ(v.numerator, v.denominator) for k, v in (values or {}).items()}
         self._ids: dict[object, int] = {}
-        self._prime_of: dict[int, int] = {}
+        self._primes = sympy.sieve
+        self._radicals: list[tuple[int, int, int]] = []  # (generator prime q, q², the integer p = (√p)²)
         self._memo: dict[Expr, _Poly] = {}
 
-    def _gen(self, key: object, prime: int | None = None) -> int:
+    def _gen(self, key: object, radicand: int | None = None) -> int:
         gid = self._ids.get(key)
         if gid is None:
-            gid = len(self._ids)
+            gid = self._primes[len(self._ids) + 1]
             self._ids[key] = gid
-            if prime is not None:
-                self._prime_of[gid] = prime
+            if radicand is not None:
+                self._radicals.append((gid, gid * gid, radicand))
         return gid
 
     def _atom(self, key: object) -> _Poly:
-        return {((self._gen(key), 1),): Fraction(1)}
+        return {self._gen(key): 1}
 
     def convert(self, e: Expr) -> _Poly:
         known = self._memo.get(e)
@@ -708,23 +715,23 @@ class _Ring:
             return known
         value: _Poly
         if isinstance(e, Rational):
-            value = {(): Fraction(int(e.p), int(e.q))} if e != 0 else {}
+            value = {1: _rational(e)} if e != 0 else {}
         elif isinstance(e, Symbol):
             fixed = self._values.get(e)
-            value = {(): fixed} if fixed is not None else self._atom(e)
+            value = {1: fixed} if fixed is not None else self._atom(e)
         elif isinstance(e, Add):
             value = {}
             for a in e.args:
                 value = self._add(value, self.convert(a))
         elif isinstance(e, Mul):
-            value = {(): Fraction(1)}
+            value = {1: 1}
             for a in e.args:
                 value = self._mul(value, self.convert(a))
         elif isinstance(e, Pow) and isinstance(e.exp, Rational):
             base = self.convert(e.base)
-            constant = base.get(()) if len(base) == 1 else None
+            constant = base.get(1) if len(base) == 1 else None
             if e.exp.is_Integer and e.exp >= 0:
-                value = {(): Fraction(1)}
+                value = {1: 1}
                 for _ in range(int(e.exp)):
                     value = self._mul(value, base)
             elif constant is not None and constant > 0:
@@ -738,21 +745,21 @@ class _Ring:
         self._memo[e] = value
         return value
 
-    def _rational_power(self, base: Fraction, exp: Rational) -> _Poly | None:
+    def _rational_power(self, base: Any, exp: Rational) -> _Poly | None:
         if exp.q not in (1, 2):
             return None
-        coefficient = Fraction(1)
-        monomial: list[tuple[int, int]] = []
-        factors = dict(sympy.factorint(base.numerator))
-        for prime, multiplicity in sympy.factorint(base.denominator).items():
+        coefficient: Any = 1
+        monomial = 1
+        factors = dict(sympy.factorint(int(base.numerator)))
+        for prime, multiplicity in sympy.factorint(int(base.denominator)).items():
             factors[prime] = -multiplicity
         for prime, multiplicity in factors.items():
             total = Fraction(int(exp.p), int(exp.q)) * multiplicity  # prime^total with total in ½ℤ
             whole = math.floor(total)
-            coefficient *= Fraction(prime) ** whole
+            coefficient = coefficient * (MPQ(prime) ** whole if whole < 0 else prime**whole)
             if total != whole:
-                monomial.append((self._gen(("sqrt", prime), prime), 1))
-        return {tuple(sorted(monomial)): coefficient}
+                monomial *= self._gen(("sqrt", prime), prime)
+        return {monomial: coefficient}
 
     @staticmethod
     def _add(a: _Poly, b: _Poly) -> _Poly:
@@ -760,39 +767,33 @@ class _Ring:
             a, b = b, a
         out = dict(a)
         for m, c in b.items():
-            s = out.get(m, 0) + c
-            if s:
-                out[m] = s
+            total = out.get(m, 0) + c
+            if total:
+                out[m] = total
             else:
                 out.pop(m, None)
         return out
 
     def _mul(self, a: _Poly, b: _Poly) -> _Poly:
         out: _Poly = {}
+        radicals = self._radicals
         for ma, ca in a.items():
             for mb, cb in b.items():
-                m, factor = self._monomial_mul(ma, mb)
-                s = out.get(m, 0) + ca * cb * factor
-                if s:
-                    out[m] = s
+                m, c = ma * mb, ca * cb
+                for _, q2, radicand in radicals:
+                    if m % q2 == 0:
+                        m //= q2
+                        c *= radicand
+                total = out.get(m, 0) + c
+                if total:
+                    out[m] = total
                 else:
                     out.pop(m, None)
         return out
 
-    def _monomial_mul(self, a: _Monomial, b: _Monomial) -> tuple[_Monomial, int]:
-        if not a:
-            return b, 1
-        if not b:
-            return a, 1
-        exps = dict(a)
-        for g, e in b:
-            exps[g] = exps.get(g, 0) + e
-        factor = 1
-        for g, prime in ((g, self._prime_of[g]) for g in exps if g in self._prime_of):
-            whole, rest = divmod(exps[g], 2)
-            factor *= prime**whole
-            exps[g] = rest
-        return tuple(sorted((g, e) for g, e in exps.items() if e)), factor
+
+def _rational(e: Rational) -> Any:
+    return int(e.p) if e.q == 1 else MPQ(int(e.p), int(e.q))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -876,7 +877,9 @@ class _Surd:
         import mpmath
 
         with mpmath.workdps(60):
-            v = mpmath.fsum(mpmath.mpf(c.numerator) / c.denominator * mpmath.sqrt(r) for r, c in self.terms.items())
+            v = mpmath.fsum(
+                mpmath.mpf(c.numerator) / c.denominator * mpmath.sqrt(r) for r, c in self.terms.items()
+            )
             if abs(v) < mpmath.mpf(10) ** -45:
                 raise _Unsupported("the sign of a tiny algebraic number")
             return 1 if v > 0 else -1
@@ -1020,7 +1023,7 @@ def _delta(n: int) -> Matrix:
 
 
 def ntk_base_case(network: Network, x: str | Input = "x", x_prime: str | Input = "x'") -> Identity:
-    """(a) Θ^{(1)}_{kk'}(x, x') = (s_0² x·x' + c²) δ_{kk'}, i.e. (x·x'/n_0 + β²) δ_{kk'} in NTK parametrization.
+    """(a) Θ^{(1)}_{kk'}(x, x') = (s_0² x·x' + c²) δ_{kk'}: (x·x'/n_0 + β²) δ_{kk'} in NTK parametrization.
 
     Seed 000, proof of Theorem 1, base case; seed 002 §4.1. Θ^{(1)} is the NTK of the first layer's
     pre-activations (the whole network when L = 1), computed from its definition.
@@ -1054,8 +1057,9 @@ def ntk_chain_rule(network: Network, x: str | Input = "x") -> Identity:
     rhs = Matrix(
         lhs.rows,
         lhs.cols,
-        lambda k, p: s
-        * Add(*(inner[i, p] * network.sigma(nodes[i], 1) * weights[k, i] for i in range(len(nodes)))),
+        lambda k, p: (
+            s * Add(*(inner[i, p] * network.sigma(nodes[i], 1) * weights[k, i] for i in range(len(nodes))))
+        ),
     )
     return network.establish(
         "(b) chain rule: ∂f_k/∂θ̃_p = n_{L-1}^{-1/2} Σ_i ∂α̃_i/∂θ̃_p σ̇(α̃_i) W_ik (seed 000 Theorem 1; "
@@ -1125,7 +1129,9 @@ def backprop_gradient_identity(network: Network, x: str | Input = "x") -> Identi
         lhs.append(network.derivative(cost, theta))
         j = theta.indices[0] - 1
         if theta.base == "W":
-            rhs.append(network.weight_scale(ell) * directions[ell][j] * activations[ell][theta.indices[1] - 1])
+            rhs.append(
+                network.weight_scale(ell) * directions[ell][j] * activations[ell][theta.indices[1] - 1]
+            )
         else:
             rhs.append(network.bias_scale * directions[ell][j])
     return network.establish(
@@ -1137,7 +1143,7 @@ def backprop_gradient_identity(network: Network, x: str | Input = "x") -> Identi
 
 
 def ntk_gram_structure(network: Network, inputs: int = 2) -> list[Identity]:
-    """(d) On a finite input set x_1 … x_M the NTK is a Gram matrix, hence PSD, and vanishes on ∇_f L at critical points.
+    """(d) On inputs x_1 … x_M the NTK is a Gram matrix, hence PSD, and kills ∇_f L at critical points.
 
     Three identities, with J the (M n_L) × P Jacobian stacked over the inputs and Θ the block matrix
     Θ_{(a,k),(b,k')} = Θ_{kk'}(x_a, x_b) computed from its definition:
@@ -1207,22 +1213,25 @@ def shallow_ntk(width: int = 3, activation: object = None, inputs: int = 2) -> S
     u = [net.weights[0][i, 0] for i in range(width)]
     v = [net.weights[1][0, i] for i in range(width)]
     n = net.n(1)
-    theta = net.ntk(x, xp)[0, 0]
+    theta = net.ntk(x, xp)[0, 0].xreplace({net.n(0): 1})  # n_0 = 1: the input is a scalar
     phi_ = net.sigma
     X, XP = x.entries[0], xp.entries[0]
 
-    slide20 = Add(
-        *(
-            phi_(u[i] * X) * phi_(u[i] * XP) + v[i] ** 2 * X * XP * phi_(u[i] * X, 1) * phi_(u[i] * XP, 1)
-            for i in range(width)
+    slide20 = (
+        Add(
+            *(
+                phi_(u[i] * X) * phi_(u[i] * XP) + v[i] ** 2 * X * XP * phi_(u[i] * X, 1) * phi_(u[i] * XP, 1)
+                for i in range(width)
+            )
         )
-    ) / n
+        / n
+    )
     ntk_identity = net.establish("(e) slide 20: Θ(x,x') = (1/n) Σ_i [φφ' + v_i² x x' φ̇φ̇']", theta, slide20)
 
-    delta = {p: Entry("Delta", None, (p.name,)) for p in net.parameters}
+    delta = {p: Entry("Delta", None, (p,)) for p in net.parameters}
     du = [delta[p] for p in u]
     dv = [delta[p] for p in v]
-    delta_theta = Add(*(net.derivative(theta, p) * delta[p] for p in net.parameters))
+    delta_theta = Add(*(net.derivative(theta, p) * delta[p] for p in net.parameters)).xreplace({net.n(0): 1})
     slide21 = (
         Add(
             *(
@@ -1233,7 +1242,10 @@ def shallow_ntk(width: int = 3, activation: object = None, inputs: int = 2) -> S
                     + v[i] ** 2
                     * X
                     * XP
-                    * (X * phi_(u[i] * X, 2) * phi_(u[i] * XP, 1) + phi_(u[i] * X, 1) * XP * phi_(u[i] * XP, 2))
+                    * (
+                        X * phi_(u[i] * X, 2) * phi_(u[i] * XP, 1)
+                        + phi_(u[i] * X, 1) * XP * phi_(u[i] * XP, 2)
+                    )
                 )
                 + dv[i] * 2 * v[i] * X * XP * phi_(u[i] * X, 1) * phi_(u[i] * XP, 1)
                 for i in range(width)
@@ -1252,15 +1264,16 @@ def shallow_ntk(width: int = 3, activation: object = None, inputs: int = 2) -> S
     }
     xa = [t.entries[0] for t in train]
     slide21_steps = [
-        -eta / sympy.sqrt(n) * Add(*(phi_(u[i] * xa[a]) * slopes[a] for a in range(inputs))) for i in range(width)
+        -eta / sympy.sqrt(n) * Add(*(phi_(u[i] * xa[a]) * slopes[a] for a in range(inputs)))
+        for i in range(width)
     ] + [
         -eta / sympy.sqrt(n) * v[i] * Add(*(phi_(u[i] * xa[a], 1) * xa[a] * slopes[a] for a in range(inputs)))
         for i in range(width)
     ]
     steps_identity = net.establish(
-        "(e) slide 21: Δv_i = −η n^{-1/2} Σ_a φ(u_i x_a) L'_a, Δu_i = −η n^{-1/2} v_i Σ_a φ̇(u_i x_a) x_a L'_a",
+        "(e) slide 21: Δv_i = −η n^{-1/2} Σ_a φ(u_i x_a) L'_a, "
+        "Δu_i = −η n^{-1/2} v_i Σ_a φ̇(u_i x_a) x_a L'_a",
         Matrix([steps[p] for p in v + u]),
         Matrix(slide21_steps),
     )
     return ShallowNTK(net, theta, delta_theta, steps, [ntk_identity, delta_identity, steps_identity])
-
