@@ -44,7 +44,7 @@ from __future__ import annotations
 import functools
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
@@ -443,15 +443,26 @@ class Network:
         """f(x) = α̃^{(L)}(x): the definition of the last layer (or fully explicit with ``inline``)."""
         return self.preactivations(x, inline=inline)[-1]
 
-    def inline(self, expr: Any) -> Any:
-        """``expr`` with every pre-activation symbol replaced, recursively, by its definition."""
+    def inline(self, expr: Any, depending_on: Iterable[Symbol] | None = None) -> Any:
+        """``expr`` with every pre-activation symbol replaced, recursively, by its definition.
+
+        With ``depending_on``, only the pre-activations that depend on one of those parameters are replaced
+        (the others stay symbols: what a conditional expectation given the other layers holds fixed).
+        """
         if isinstance(expr, sympy.MatrixBase):
-            return expr.applyfunc(self.inline)
+            return expr.applyfunc(lambda e: self.inline(e, depending_on))
         expr = sympy.sympify(expr)
-        nodes = [s for s in expr.free_symbols if s in self._definitions]
+        wanted = None if depending_on is None else frozenset(depending_on)
+        nodes = [
+            s
+            for s in expr.free_symbols
+            if s in self._definitions and (wanted is None or self._depends[s] & wanted)
+        ]
         if not nodes:
             return expr
-        return expr.xreplace({n: self._inline_node(n) for n in nodes})
+        if wanted is None:
+            return expr.xreplace({n: self._inline_node(n) for n in nodes})
+        return expr.xreplace({n: self.inline(self._definitions[n], wanted) for n in nodes})
 
     def _inline_node(self, node: Symbol) -> Expr:
         cached = self._inlined.get(node)
@@ -696,18 +707,33 @@ class _Ring:
         self._primes = sympy.sieve
         self._radicals: list[tuple[int, int, int]] = []  # (generator prime q, q², the integer p = (√p)²)
         self._memo: dict[Expr, _Poly] = {}
+        self._exprs: dict[int, Any] = {}
 
-    def _gen(self, key: object, radicand: int | None = None) -> int:
+    def _gen(self, key: object, radicand: int | None = None, expr: Expr | None = None) -> int:
         gid = self._ids.get(key)
         if gid is None:
             gid = self._primes[len(self._ids) + 1]
             self._ids[key] = gid
+            self._exprs[gid] = expr if expr is not None else sympy.sqrt(radicand) if radicand else key
             if radicand is not None:
                 self._radicals.append((gid, gid * gid, radicand))
         return gid
 
-    def _atom(self, key: object) -> _Poly:
-        return {self._gen(key): 1}
+    def _atom(self, key: object, expr: Expr | None = None) -> _Poly:
+        return {self._gen(key, expr=expr): 1}
+
+    def terms(self, poly: _Poly) -> Iterator[tuple[Any, dict[Expr, int]]]:
+        """The terms of a polynomial as (rational coefficient, {generator expression: exponent})."""
+        for monomial, coefficient in poly.items():
+            powers: dict[Expr, int] = {}
+            rest = monomial
+            for prime, expr in self._exprs.items():
+                if rest == 1:
+                    break
+                while rest % prime == 0:
+                    rest //= prime
+                    powers[expr] = powers.get(expr, 0) + 1
+            yield coefficient, powers
 
     def convert(self, e: Expr) -> _Poly:
         known = self._memo.get(e)
@@ -739,7 +765,7 @@ class _Ring:
             else:
                 value = self._atom(e)
         elif isinstance(e, sympy.Function) and not isinstance(e, sympy.Derivative):
-            value = self._atom((e.func, tuple(frozenset(self.convert(a).items()) for a in e.args)))
+            value = self._atom((e.func, tuple(frozenset(self.convert(a).items()) for a in e.args)), e)
         else:
             value = self._atom(e)
         self._memo[e] = value
