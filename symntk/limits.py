@@ -861,6 +861,15 @@ class SymbolicKernels(NamedTuple):
     sigma_dot: sp.Expr
     ntk: sp.Expr
 
+    def _repr_latex_(self) -> str:
+        """Σ^{(L)}, Σ̇^{(L)} and Θ^{(L)} typeset for notebooks (x·x′, |x|², |x′|² for ``xy``, ``xx``,
+        ``yy``)."""
+        from .report.markdown import latex_equations
+
+        names = {XY: r"x \cdot x'", XX: r"\|x\|^{2}", YY: r"\|x'\|^{2}"}
+        rows = [(r"\Sigma^{(L)}", self.nngp), (r"\dot{\Sigma}^{(L)}", self.sigma_dot)]
+        return latex_equations([*rows, (r"\Theta^{(L)}", self.ntk)], symbol_names=names)
+
 
 #: The symbols of :func:`symbolic_kernels`: x·x′, |x|², |x′|², n₀, β.
 XY, XX, YY = sp.Symbol("xy", real=True), sp.Symbol("xx", nonnegative=True), sp.Symbol("yy", nonnegative=True)

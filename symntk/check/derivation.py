@@ -182,6 +182,12 @@ class DerivationResult:
         messages = [self.error] if self.error else []
         return messages + [r.error for r in self.steps if r.error]
 
+    def _repr_markdown_(self) -> str:
+        """The chain of steps with the verdict of each, typeset for a notebook."""
+        from ..report.markdown import markdown
+
+        return markdown(self)
+
     def to_json(self) -> dict[str, Any]:
         d = self.derivation
         return {
@@ -365,16 +371,10 @@ class Derivation:
             return undecided(f"derivation {self.id}, conclusion: {exc}", method="error")
 
     def _repr_markdown_(self) -> str:
-        lines = [f"**{self.kind.title()}** ({self.title}). {_text(self.statement)}", ""]
-        lines.append(f"$${_latex(self._start_or_none())}$$" if self._start_or_none() is not None else "")
-        for step in self.steps:
-            lines.append(f"- {step.rel} ${_latex(step.expression)}$ — {step.justification}")
-        return "\n".join(lines)
+        """The statement and the chain of steps, typeset for a notebook (not checked: see ``check``)."""
+        from ..report.markdown import markdown
 
-    def _start_or_none(self) -> Any:
-        if self.start is not None:
-            return self.start
-        return self.statement.lhs if isinstance(self.statement, Relational) else None
+        return markdown(self)
 
 
 def _implies(chain: Relation, claimed: Relation) -> bool:
@@ -432,14 +432,6 @@ def _text(value: Any) -> str:
     if callable(value) and not isinstance(value, sp.Basic):
         return "(built at check time)"
     return str(value)
-
-
-def _latex(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, sp.Basic):
-        return sp.latex(value)
-    return _text(value)
 
 
 def results_summary(results: Iterable[DerivationResult]) -> dict[str, int]:

@@ -76,7 +76,10 @@ class Verdict:
         return f"{self.status.value}: {self.evidence}"
 
     def _repr_markdown_(self) -> str:
-        return f"**{self.status.value}**: {self.evidence}"
+        """The status in bold and the evidence, for a notebook."""
+        from ..report.markdown import markdown
+
+        return markdown(self)
 
 
 def proved(evidence: str, **data: Any) -> Verdict:

@@ -155,13 +155,13 @@ def _counterexample(verdict: Verdict) -> str:
 
 
 def _line(
-    result: StepResult, rel: Relation, value: Any, verdict: Verdict, role: str, where: str, convention: str
+    result: StepResult, rel: Relation, value: Any, verdict: Verdict, role: str, where: str, notation: str
 ) -> Line:
     number = _number(result.index, prime=role == "corrected")
     return Line(
         number=number,
-        relation=relation(rel, number, convention),
-        formula=step_formula(rel, formula(value, where, convention)),
+        relation=relation(rel, number, notation),
+        formula=step_formula(rel, formula(value, where, notation)),
         status=verdict.status,
         mark=mark(verdict.status),
         role=role,
@@ -174,7 +174,7 @@ def _line(
     )
 
 
-def _lines(result: DerivationResult, convention: str) -> tuple[Line, ...]:
+def _lines(result: DerivationResult, notation: str) -> tuple[Line, ...]:
     out: list[Line] = []
     for r in result.steps:
         step = r.step
@@ -187,7 +187,7 @@ def _lines(result: DerivationResult, convention: str) -> tuple[Line, ...]:
         written = r.outcome in (Outcome.ERRATUM, Outcome.UNEXPECTED) or (
             step.erratum is not None and r.outcome is not Outcome.ERROR
         )
-        out.append(_line(r, rel, shown, r.verdict, "written" if written else "step", where, convention))
+        out.append(_line(r, rel, shown, r.verdict, "written" if written else "step", where, notation))
         if step.erratum is not None and r.corrected is not None:
             fixed_rel = Relation.of(step.erratum.relation) if step.erratum.relation else rel
             out.append(
@@ -198,28 +198,28 @@ def _lines(result: DerivationResult, convention: str) -> tuple[Line, ...]:
                     r.corrected,
                     "corrected",
                     f"{where}, corrected",
-                    convention,
+                    notation,
                 )
             )
     return tuple(out)
 
 
-def _statement(derivation: Derivation, convention: str) -> tuple[Tex | None, str]:
+def _statement(derivation: Derivation, notation: str) -> tuple[Tex | None, str]:
     s = derivation.statement
     where = f"derivation {derivation.id}, statement"
     if isinstance(s, str):
         return None, s
     if isinstance(s, Relational | sp.Basic) or callable(s):
-        return formula(s, where, convention), ""
+        return formula(s, where, notation), ""
     raise SymntkError(f"{where}: a statement must be a SymPy relation or text, not a {type(s).__name__}")
 
 
-def _start(derivation: Derivation, convention: str) -> Tex | None:
+def _start(derivation: Derivation, notation: str) -> Tex | None:
     where = f"derivation {derivation.id}, start"
     if derivation.start is not None:
-        return formula(derivation.start, where, convention)
+        return formula(derivation.start, where, notation)
     if isinstance(derivation.statement, Relational):
-        return formula(derivation.statement.lhs, where, convention)
+        return formula(derivation.statement.lhs, where, notation)
     return None
 
 
@@ -229,15 +229,15 @@ def view(result: DerivationResult) -> View:
     d = result.derivation
     check_id(d)
     seed = seed_of(d.source)
-    convention = seed.file
-    statement, statement_text = _statement(d, convention)
+    notation = seed.notation
+    statement, statement_text = _statement(d, notation)
     try:
-        start = _start(d, convention)
+        start = _start(d, notation)
     except SymntkError:
         if result.error is None:
             raise
         start = None
-    lines = _lines(result, convention) if result.error is None else ()
+    lines = _lines(result, notation) if result.error is None else ()
     refs = bibliography.collect([(f"derivation {d.id}", d.references)])
     return View(
         id=d.id,

@@ -37,7 +37,7 @@ def _chain(start: str | None, rows: Sequence[tuple[str, str, str]]) -> str:
 def _heading(d: Any) -> str:
     from .documents import _statement
 
-    statement, statement_text = _statement(d, _convention(d))
+    statement, statement_text = _statement(d, _notation(d))
     head = f"**{text(d.kind.capitalize())}** ({text(d.title)})."
     if d.source is not None:
         head += f" *Source: {text(d.source)}.*"
@@ -45,10 +45,10 @@ def _heading(d: Any) -> str:
     return head + "\n\n" + body
 
 
-def _convention(d: Any) -> str:
+def _notation(d: Any) -> str:
     from .seeds import seed_of
 
-    return seed_of(d.source).file
+    return seed_of(d.source).notation
 
 
 def derivation(d: Any) -> str:
@@ -56,7 +56,7 @@ def derivation(d: Any) -> str:
     from .documents import _start
     from .typesetting import formula, relation, step_formula
 
-    convention = _convention(d)
+    notation = _notation(d)
     rows = []
     notes = []
     for index, step in enumerate(d.steps, start=1):
@@ -64,12 +64,12 @@ def derivation(d: Any) -> str:
         shown = step.written if step.written is not None else step.expression
         rel = step.rel
         rows.append(
-            (relation(rel, str(index), convention), step_formula(rel, formula(shown, where, convention)), "")
+            (relation(rel, str(index), notation), step_formula(rel, formula(shown, where, notation)), "")
         )
         notes.append(f"{index}. {text(step.justification)}")
     parts = [
         _heading(d),
-        _chain(_start(d, convention), rows),
+        _chain(_start(d, notation), rows),
         "\n".join(notes),
         "*Not checked yet: call `.check()`.*",
     ]
@@ -118,10 +118,12 @@ def markdown(obj: Any) -> str:
     raise SymntkError(f"cannot show a {type(obj).__name__} as Markdown")
 
 
-def latex_equations(rows: list[tuple[str, Any]], convention: str | None = None) -> str:
-    """``$$\\begin{aligned} name &= expr \\\\ … \\end{aligned}$$`` for (LaTeX name, SymPy expression) rows:
-    the ``_repr_latex_`` of kernel expressions and networks."""
+def latex_equations(rows: Sequence[tuple[str, Any]], notation: str = "jacot", **settings: Any) -> str:
+    """``$$\\begin{aligned} name &= expr \\\\ … \\end{aligned}$$`` for (LaTeX name, SymPy expression) rows,
+    in the seeds' notation: the ``_repr_latex_`` of kernel expressions and networks."""
     from .typesetting import expression
 
-    body = " \\\\ ".join(f"{name} &= {expression(sp.sympify(value), convention)}" for name, value in rows)
+    body = " \\\\ ".join(
+        f"{name} &= {expression(sp.sympify(value), notation, **settings)}" for name, value in rows
+    )
     return f"$$\\begin{{aligned}} {body} \\end{{aligned}}$$"

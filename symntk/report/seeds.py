@@ -16,8 +16,8 @@ from ..check.derivation import Source
 
 @dataclass(frozen=True)
 class Seed:
-    """A seed text: its file, the report's file name, title, author and BibTeX key, and its named sections
-    in order."""
+    """A seed text: its file, the report's file name, title, author and BibTeX key, its named sections in
+    order, and the notation of :mod:`symntk.printing` it writes in."""
 
     file: str
     name: str
@@ -25,6 +25,7 @@ class Seed:
     author: str
     reference: str
     sections: tuple[str, ...] = ()
+    notation: str = "jacot"
 
 
 #: The three seed texts (shared/seeds/README.md).
@@ -45,6 +46,7 @@ SEEDS: dict[str, Seed] = {
             "Infinitely wide networks. Neural Tangent Kernel",
             "slides by M. Velikanov",
             "velikanov-ntk-slides",
+            notation="velikanov",
         ),
         Seed(
             "002_086f346ea6a82670.txt",

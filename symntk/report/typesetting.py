@@ -10,7 +10,6 @@ Plain text reaches a template only through the ``tex`` filter (:func:`~symntk.re
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import sympy as sp
@@ -46,21 +45,15 @@ def number(value: float, digits: int = 2) -> Tex:
     return Tex(f"${value:.{digits}f}$")
 
 
-def expression(expr: sp.Basic, convention: str | None = None) -> Tex:
-    """A SymPy expression in the seeds' notation (``convention`` names the seed file whose index
-    convention to follow, as :func:`symntk.printing.latex` takes it)."""
-    return Tex(_printer()(expr, convention))
+def expression(expr: sp.Basic, notation: str = "jacot", **settings: Any) -> Tex:
+    """A SymPy expression in the seeds' notation: ``notation`` is :mod:`symntk.printing`'s, ``"jacot"``
+    (seeds 000 and 002) or ``"velikanov"`` (seed 001); ``settings`` go to SymPy's LaTeX printer."""
+    from ..printing import latex
+
+    return Tex(latex(expr, notation=notation, **settings))  # type: ignore[arg-type]
 
 
-def _printer() -> Callable[[sp.Basic, str | None], str]:
-    try:
-        from ..printing import latex as seed_latex
-    except ImportError:  # the seeds' printer is being written (issue 4): SymPy's own meanwhile
-        return lambda expr, _convention: sp.latex(expr)
-    return lambda expr, convention: seed_latex(expr, seed=convention)
-
-
-def formula(value: Any, where: str, convention: str | None = None) -> Tex:
+def formula(value: Any, where: str, notation: str = "jacot") -> Tex:
     """The LaTeX of what a derivation holds for an expression (SymPy, callable building one, or LaTeX).
 
     A callable is called here, as the checker does; if it fails, :class:`SymntkError` names ``where``.
@@ -77,13 +70,13 @@ def formula(value: Any, where: str, convention: str | None = None) -> Tex:
                 f"{where}: building the expression failed: {type(exc).__name__}: {exc}"
             ) from exc
     if isinstance(value, sp.MatrixBase | sp.Basic):
-        return expression(value, convention)
+        return expression(value, notation)
     if isinstance(value, int | float):
-        return expression(sp.sympify(value), convention)
+        return expression(sp.sympify(value), notation)
     raise SymntkError(f"{where}: cannot typeset a {type(value).__name__}")
 
 
-def relation(rel: Relation, number: str, convention: str | None = None) -> Tex:
+def relation(rel: Relation, number: str, notation: str = "jacot") -> Tex:
     """The relation of a step to the previous one, with the step's number above it.
 
     ``=``, ``≤``, ``≥`` carry ``(k)``; a limit is an arrow with ``(k)`` above and ``n → ∞`` below; an
@@ -92,12 +85,12 @@ def relation(rel: Relation, number: str, convention: str | None = None) -> Tex:
     """
     tag = rf"({escape_tex(number)})"
     if rel.kind is Kind.LIMIT:
-        var = expression(rel.variable, convention) if rel.variable is not None else "n"
+        var = expression(rel.variable, notation) if rel.variable is not None else "n"
         return Tex(rf"\xrightarrow[{var} \to \infty]{{{tag}}}")
     if rel.kind is Kind.EXPECTATION:
         return Tex(rf"\overset{{{tag}\,\mathrm{{E}}}}{{=}}")
     if rel.kind is Kind.ORDER:
-        var = expression(rel.variable, convention) if rel.variable is not None else "n"
+        var = expression(rel.variable, notation) if rel.variable is not None else "n"
         return Tex(rf"\underset{{{var} \to \infty}}{{\overset{{{tag}}}{{=}}}}")
     symbol = {Kind.EQ: "=", Kind.LE: r"\le", Kind.GE: r"\ge"}[rel.kind]
     return Tex(rf"\overset{{{tag}}}{{{symbol}}}")
