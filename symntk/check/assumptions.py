@@ -68,10 +68,21 @@ class Assumptions:
         named = self.positive | self.nonnegative | self.nonzero | self.integer
         return named | {s.name for w in self.where for s in w.free_symbols if isinstance(s, sp.Symbol)}
 
-    def describe(self) -> str:
-        parts = [f"{flag} {', '.join(sorted(getattr(self, flag)))}" for flag in _FLAGS if getattr(self, flag)]
+    def describe(self, expressions: Iterable[sp.Basic] = ()) -> str:
+        """The domain in words: the properties the symbols of ``expressions`` carry, and the conditions."""
+        groups: dict[str, list[str]] = {}
+        for s in sorted({s for e in expressions for s in _symbols_of(e)}, key=lambda s: s.name):
+            groups.setdefault(_kind(s), []).append(s.name)
+        parts = [f"{', '.join(names)} {kind}" for kind, names in groups.items() if kind != "real"]
+        if "real" in groups:
+            parts.append("other symbols real" if parts else "symbols real")
         parts += [str(w) for w in self.where]
-        return "; ".join(parts) if parts else "real symbols"
+        if not parts:
+            flags = [
+                f"{flag} {', '.join(sorted(getattr(self, flag)))}" for flag in _FLAGS if getattr(self, flag)
+            ]
+            parts = flags or ["symbols real"]
+        return "; ".join(parts)
 
     def restricted(self, expressions: Iterable[sp.Basic]) -> Assumptions:
         """Only the assumptions about symbols that ``expressions`` use (conditions with all their symbols)."""
@@ -119,6 +130,20 @@ class Assumptions:
             if new != s:
                 out[s] = new
         return out
+
+
+def _kind(s: sp.Symbol) -> str:
+    if s.is_integer:
+        return (
+            "positive integer" if s.is_positive else "nonnegative integer" if s.is_nonnegative else "integer"
+        )
+    if s.is_positive:
+        return "positive"
+    if s.is_nonnegative:
+        return "nonnegative"
+    if s.is_nonzero:
+        return "nonzero"
+    return "real"
 
 
 def _consistent(flags: dict[str, bool]) -> dict[str, bool]:

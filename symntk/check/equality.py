@@ -187,7 +187,9 @@ def _symbolic(lhs: sp.Basic, rhs: sp.Basic, given: Assumptions) -> Verdict | Non
             if diff is None:
                 return None
             if _is_zero(diff):
-                return proved(f"the difference simplifies to 0 ({given.describe()})", method="symbolic")
+                return proved(
+                    f"the difference simplifies to 0 ({given.describe((lhs, rhs))})", method="symbolic"
+                )
             if not diff.free_symbols and not isinstance(diff, sp.MatrixBase):
                 return None  # a constant: decided by evaluation below, which shows both values
     except OutOfTime:

@@ -84,7 +84,7 @@ def _symbolic(lhs: sp.Basic, rhs: sp.Basic, given: Assumptions) -> Verdict | Non
             for candidate in (margin, sp.factor(margin)):
                 if candidate.is_nonnegative:
                     return proved(
-                        f"rhs − lhs = {_brief(candidate)} is nonnegative ({given.describe()})",
+                        f"rhs − lhs = {_brief(candidate)} is nonnegative ({given.describe((lhs, rhs))})",
                         method="symbolic",
                     )
     except OutOfTime:
