@@ -36,6 +36,19 @@ _LAZY: dict[str, str] = {
     "Verdict": "check",
     "equal": "check",
     "fit_rate": "check",
+    "Network": "network",
+    "Identity": "network",
+    "generic_activation": "network",
+    "ntk_base_case": "network",
+    "ntk_chain_rule": "network",
+    "ntk_layer_recursion": "network",
+    "ntk_gram_structure": "network",
+    "backprop_gradient_identity": "network",
+    "shallow_ntk": "network",
+    "latex": "printing",
+    "fold_sums": "printing",
+    "initialization_expectation": "initialization",
+    "proposition1_step": "initialization",
 }
 
 
