@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -182,6 +183,24 @@ def test_the_same_seed_gives_the_same_output(tmp_path: Path, capsys) -> None:
     runs = [_check(capsys, folder, "--json", "--seed", seed)[1] for seed in ("3", "3", "4")]
     assert runs[0] == runs[1]
     assert runs[0] != runs[2]  # another seed, another counterexample
+
+
+def test_the_same_seed_gives_the_same_output_across_processes(tmp_path: Path) -> None:
+    folder = str(_write(tmp_path, wrong=WRONG, with_erratum=ERRATUM))
+    outputs = []
+    for hash_seed in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "symntk", "check", folder, "--json", "--seed", "9"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )
+        assert result.returncode == 1, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
 
 
 def test_the_repository_derivations_check_from_the_command_line() -> None:

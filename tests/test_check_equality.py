@@ -110,6 +110,14 @@ def test_generic_functions_are_replaced_by_random_test_functions() -> None:
     assert equal(sp.diff(f(g(x)), x), sp.Subs(sp.Derivative(f(t), t), t, g(x))).status is Status.REFUTED
 
 
+def test_random_symbols_are_checked_pointwise() -> None:
+    import sympy.stats as st
+
+    u = st.Normal("u", 0, 1)
+    assert equal(sp.sin(u) ** 2 + sp.cos(u) ** 2 + x, 1 + x, symbolic=False).status is Status.VERIFIED
+    assert equal(u**2 + u, u * (u + 2)).status is Status.REFUTED
+
+
 def test_a_verified_verdict_says_how_many_points_and_what_they_buy() -> None:
     verdict = equal(sp.sin(2 * t), 2 * sp.sin(t) * sp.cos(t), points=7, symbolic=False)
     assert verdict.status is Status.VERIFIED

@@ -92,6 +92,16 @@ def as_expression(value: Any, what: str = "expression") -> sp.Basic:
     return sp.sympify(value)
 
 
+def pointwise(expr: sp.Basic) -> sp.Basic:
+    """Random symbols (sympy.stats) as real variables: an identity for every value holds almost surely."""
+    from sympy.stats.rv import RandomSymbol
+
+    randoms = expr.atoms(RandomSymbol)
+    if not randoms:
+        return expr
+    return expr.xreplace({rv: sp.Symbol(rv.symbol.name, real=True) for rv in randoms})
+
+
 def shape(expr: sp.Basic) -> tuple[int, int] | None:
     """The shape of a matrix expression, ``None`` for a scalar."""
     if isinstance(expr, sp.MatrixBase | sp.MatrixExpr):
@@ -144,6 +154,7 @@ def equal(
     given = Assumptions.of(assumptions)
     left, right = as_expression(lhs, "left-hand side"), as_expression(rhs, "right-hand side")
     check_shapes(left, right)
+    left, right = pointwise(left), pointwise(right)
     given.check_known((left, right))
     left, right = given.apply(left), given.apply(right)
     try:

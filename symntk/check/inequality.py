@@ -26,7 +26,7 @@ import sympy as sp
 from .._errors import SymntkError
 from .assumptions import Assumptions
 from .deadline import OutOfTime, deadline
-from .equality import as_expression, shape
+from .equality import as_expression, pointwise, shape
 from .evaluation import Undefined, value
 from .sampling import Concrete, NoPoint, concretize, draw, satisfied, substitute
 from .verdict import Verdict, consistent, proved, refuted, undecided
@@ -57,6 +57,7 @@ def less_equal(
     left, right = as_expression(lhs, "left-hand side"), as_expression(rhs, "right-hand side")
     if shape(left) is not None or shape(right) is not None:
         raise SymntkError("an inequality needs scalars on both sides (take a norm or an entry of a matrix)")
+    left, right = pointwise(left), pointwise(right)
     given.check_known((left, right))
     left, right = given.apply(left), given.apply(right)
     rng = random.Random(f"le:{seed}")
