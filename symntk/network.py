@@ -50,7 +50,7 @@ from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
 import sympy
-from sympy import Add, Expr, Function, Integer, Lambda, Matrix, Mul, Pow, Rational, Symbol
+from sympy import Add, Basic, Expr, Function, Integer, Lambda, Matrix, Mul, Pow, Rational, Symbol
 from sympy.external.gmpy import MPQ
 
 from ._errors import SymntkError
@@ -114,6 +114,25 @@ class Entry(Symbol):
 
     def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return (self.base, self.layer, self.indices, self.argument), {}
+
+    @property
+    def free_symbols(self) -> set[Basic]:
+        """The entry itself and its named (symbolic) indices, so that ``Sum`` over an index sees it."""
+        out: set[Basic] = {self}
+        for i in self.indices:
+            if isinstance(i, Basic):
+                out |= i.free_symbols
+        return out
+
+    def _eval_subs(self, old: Any, new: Any) -> Entry | None:
+        """Substituting a named index (``Sum.doit``, ``subs(i, 2)``) re-indexes the entry."""
+        if old is self or not any(isinstance(i, Basic) and old in i.free_symbols for i in self.indices):
+            return None
+        value = int(new) if isinstance(new, Integer) else new
+        indices = tuple(
+            value if i == old else i.subs(old, new) if isinstance(i, Entry) else i for i in self.indices
+        )
+        return Entry(self.base, self.layer, indices, self.argument)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from sympy.printing.latex import LatexPrinter
 from ._errors import SymntkError
 from .network import Entry, GenericActivation, Network
 
-__all__ = ["NOTATIONS", "SeedLatexPrinter", "fold_sums", "latex"]
+__all__ = ["NOTATIONS", "SeedLatexPrinter", "fold_sums", "latex", "unfold_sums"]
 
 Notation = Literal["jacot", "velikanov"]
 
@@ -250,6 +250,23 @@ def fold_sums(expr: Any, network: Network) -> Any:
     return _fold_add(list(rebuilt.args), network)
 
 
+def unfold_sums(expr: Any, network: Network) -> Any:
+    """The inverse of :func:`fold_sums`: every Σ over a named index written out term by term (n_ℓ = width).
+
+    SymPy's ``Sum.doit`` cannot see an index inside an :class:`Entry` (an atom), so this substitutes each
+    value of the index explicitly.
+    """
+    expr = network.concrete(expr)
+
+    def expand_sum(s: sympy.Sum) -> Expr:
+        body = s.function
+        for index, low, high in reversed(s.limits):
+            body = Add(*(body.subs(index, v) for v in range(int(low), int(high) + 1)))
+        return body
+
+    return expr.replace(lambda e: isinstance(e, sympy.Sum), expand_sum)
+
+
 def _fold_add(terms: list[Expr], network: Network) -> Expr:
     while True:
         groups: dict[tuple[int, Expr], dict[int, int]] = defaultdict(dict)
@@ -271,33 +288,11 @@ def _fold_add(terms: list[Expr], network: Network) -> Expr:
         used |= {str(i) for e in pattern.atoms(Entry) for i in e.indices if isinstance(i, Symbol)}
         name = next(n for n in (a + "'" * k for k in range(4) for a in _INDEX_NAMES) if n not in used)
         index = Symbol(name, integer=True, positive=True)
-        body = pattern.xreplace({placeholder: index}) if placeholder in pattern.free_symbols else pattern
-        body = _substitute_placeholder(body, placeholder, index)
+        body = pattern.subs(placeholder, index)
         outside, inside = _split_factors(body, index)
         folded = outside * sympy.Sum(inside, (index, 1, network.n(layer)))
         taken = set(members.values())
         terms = [t for k, t in enumerate(terms) if k not in taken] + [folded]
-
-
-def _substitute_placeholder(term: Expr, placeholder: Symbol, index: Symbol) -> Expr:
-    mapping = {}
-    for e in term.atoms(Entry):
-        if placeholder in e.indices or (
-            e.base == "Delta" and isinstance(e.indices[0], Entry) and placeholder in e.indices[0].indices
-        ):
-            if e.base == "Delta":
-                inner = e.indices[0]
-                new_inner = Entry(
-                    inner.base, inner.layer, _swap(inner.indices, placeholder, index), inner.argument
-                )
-                mapping[e] = Entry("Delta", None, (new_inner,))
-            else:
-                mapping[e] = Entry(e.base, e.layer, _swap(e.indices, placeholder, index), e.argument)
-    return term.xreplace(mapping)
-
-
-def _swap(indices: tuple[object, ...], old: object, new: object) -> tuple[object, ...]:
-    return tuple(new if i == old else i for i in indices)
 
 
 def _mentions(e: Expr, index: Symbol) -> bool:
