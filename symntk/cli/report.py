@@ -32,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-pdf", action="store_true", help="write the .tex and figures only")
     parser.add_argument(
+        "--no-figures", action="store_true", help="leave out the figures (their experiments take a while)"
+    )
+    parser.add_argument(
         "--seed", type=int, default=0, metavar="N", help="seed of the checks and figures (default 0)"
     )
     parser.add_argument(
@@ -51,7 +54,15 @@ def run(args: argparse.Namespace) -> int:
     progress = (
         (lambda line: print(f"symntk report: {line}", file=sys.stderr)) if sys.stderr.isatty() else None
     )
-    report = write_report(args.paths, args.output, pdf=pdf, seed=args.seed, jobs=args.jobs, progress=progress)
+    report = write_report(
+        args.paths,
+        args.output,
+        pdf=pdf,
+        figures=not args.no_figures,
+        seed=args.seed,
+        jobs=args.jobs,
+        progress=progress,
+    )
     folder = report.folder
     tex = report.documents(".tex")
     top = [f for f in tex if len(f.parts) == 1]

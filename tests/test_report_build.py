@@ -1,0 +1,220 @@
+"""Reports built for real with latexmk and pdflatex: every generated document compiles without a LaTeX error
+or an undefined reference, the committed generated/ is current, the snippets drop into a paper, the PDFs are
+reproducible, and neither a derivation nor a hostile document can make TeX reach outside its folder.
+
+Without a TeX engine these tests skip, except where ``SYMNTK_REQUIRE_TEX=1`` (CI): there they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from symntk.check import Derivation, Erratum, Source, Step
+from symntk.report import LatexError, tex_available, write_report
+from symntk.report.output import MANIFEST, Report
+from symntk.report.pdf import build_one
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "generated"
+
+
+def _need_tex() -> None:
+    if tex_available():
+        return
+    if os.environ.get("SYMNTK_REQUIRE_TEX") == "1":
+        pytest.fail("SYMNTK_REQUIRE_TEX=1 but latexmk and pdflatex are not installed")
+    pytest.skip("no TeX engine: apt-get install texlive-latex-base texlive-latex-recommended latexmk")
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """The whole report of derivations/, regenerated and built once for this module."""
+    _need_tex()
+    out = tmp_path_factory.mktemp("report") / "generated"
+    return write_report([ROOT / "derivations"], out, pdf=True)
+
+
+def test_every_generated_document_builds_without_latex_errors_or_undefined_references(
+    regenerated: Report,
+) -> None:
+    documents = [f for f in regenerated.documents(".tex") if f.parts[0] != "appendix"]
+    assert Path("summary.tex") in documents and any(f.parts[0] == "derivations" for f in documents)
+    for doc in documents:
+        pdf = regenerated.folder / doc.with_suffix(".pdf")
+        assert pdf.read_bytes().startswith(b"%PDF"), doc
+        assert doc.with_suffix(".pdf") in regenerated.files
+
+
+def test_committed_generated_folder_is_current(regenerated: Report) -> None:
+    """Every .tex, .bib and the manifest are byte-identical; PDFs (which depend on the TeX and matplotlib
+    versions) must exist for the same files."""
+    committed = (GENERATED / MANIFEST).read_text().split()
+    assert committed == [f.as_posix() for f in regenerated.files], "run 'symntk report' and commit generated/"
+    for rel in regenerated.files:
+        mine = GENERATED / rel
+        assert mine.is_file(), f"{rel} is missing from generated/: run 'symntk report'"
+        if rel.suffix != ".pdf":
+            fresh = (regenerated.folder / rel).read_bytes()
+            assert mine.read_bytes() == fresh, f"generated/{rel} is stale: run 'symntk report'"
+
+
+def test_appendix_snippets_drop_into_a_paper_with_amsmath_and_amsthm(
+    regenerated: Report, tmp_path: Path
+) -> None:
+    tree = tmp_path / "paper"
+    shutil.copytree(regenerated.folder, tree)
+    snippets = sorted(f.stem for f in regenerated.documents(".tex") if f.parts[0] == "appendix")
+    inputs = "\n".join(rf"\input{{appendix/{s}}}" for s in snippets)
+    (tree / "paper.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{amsmath,amsthm}\n\\begin{document}\n"
+        "\\section{Main text}See Appendix~\\ref{app}.\n\\appendix\n\\section{Checked derivations}\\label{app}\n"
+        f"{inputs}\n\\bibliographystyle{{plain}}\n\\bibliography{{symntk}}\n\\end{{document}}\n"
+    )
+    assert build_one(tree, Path("paper.tex")).read_bytes().startswith(b"%PDF")
+
+
+def test_pdfs_are_reproducible(regenerated: Report, tmp_path: Path) -> None:
+    doc = next(f for f in regenerated.documents(".tex") if f.parts[0] == "derivations")
+    copies = []
+    for name in ("a", "b"):
+        shutil.copytree(regenerated.folder, tmp_path / name)
+        copies.append(build_one(tmp_path / name, doc).read_bytes())
+    assert copies[0] == copies[1] == (regenerated.folder / doc.with_suffix(".pdf")).read_bytes()
+
+
+HOSTILE = (
+    r"\input{/etc/passwd} \immediate\write18{touch PWNED} \openout\x=/tmp/symntk-pwned.tex "
+    "}}}$$ & # ^^5c _ ~ % \\end{document}"
+)
+x = sp.Symbol("x", real=True)
+
+
+def test_text_from_a_derivation_cannot_reach_outside_the_output_folder_or_run_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _need_tex()
+    monkeypatch.chdir(tmp_path)
+    hostile = Derivation(
+        id="hostile",
+        title=HOSTILE,
+        kind="lemma",
+        statement=HOSTILE,
+        start=x + x,
+        steps=[Step(2 * x, "=", HOSTILE), Step(3 * x, "=", HOSTILE, erratum=Erratum(2 * x, HOSTILE))],
+        source=Source(HOSTILE, HOSTILE),
+        references=(HOSTILE,),
+        notes=HOSTILE,
+    )
+    report = write_report(out=tmp_path / "out", pdf=True, figures=False, results=[hostile.check()])
+    assert (tmp_path / "out" / "summary.pdf").is_file() and report.pdfs
+    assert not list(tmp_path.rglob("PWNED")) and not Path("/tmp/symntk-pwned.tex").exists()
+    assert "\\input{/etc/passwd}" not in (tmp_path / "out" / "summary.tex").read_text()
+
+
+@pytest.mark.parametrize(
+    ("body", "forbidden"),
+    [
+        (
+            r"\newwrite\f\immediate\openout\f=/tmp/symntk-abs-{tag}.tex\immediate\closeout\f",
+            "/tmp/symntk-abs-{tag}.tex",
+        ),
+        (
+            r"\newwrite\f\immediate\openout\f=../symntk-up-{tag}.tex\immediate\closeout\f",
+            "../symntk-up-{tag}.tex",
+        ),
+        (r"\immediate\write18{{touch /tmp/symntk-cmd-{tag}}}", "/tmp/symntk-cmd-{tag}"),
+        (r"\input{{/etc/hostname}}", None),
+    ],
+)
+def test_the_tex_run_itself_cannot_read_or_write_outside_its_folder_or_run_commands(
+    tmp_path: Path, body: str, forbidden: str | None
+) -> None:
+    """Even a hostile document (bypassing the escaping) cannot: kpathsea's paranoid mode and no shell
+    escape."""
+    _need_tex()
+    tag = f"{os.getpid()}-{tmp_path.name}"
+    tree = tmp_path / "tree" / "doc"
+    tree.mkdir(parents=True)
+    (tree / "hostile.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\nok\n" + body.format(tag=tag) + "\n\\end{document}\n"
+    )
+    try:
+        build_one(tree, Path("hostile.tex"))
+    except LatexError:
+        pass  # refusing is fine; what matters is that nothing happened
+    if forbidden is not None:
+        target = (tree / forbidden.format(tag=tag)).resolve()
+        assert not target.exists(), f"TeX wrote {target}"
+    else:
+        with pytest.raises(LatexError, match="hostname"):
+            build_one(tree, Path("hostile.tex"))
+
+
+def test_a_latex_error_fails_with_the_relevant_lines_of_the_log_not_the_whole_log(tmp_path: Path) -> None:
+    _need_tex()
+    (tmp_path / "broken.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\nfine\n\\nosuchmacro\n\\end{document}\n"
+    )
+    with pytest.raises(LatexError) as info:
+        build_one(tmp_path, Path("broken.tex"))
+    message = str(info.value)
+    assert "Undefined control sequence" in message and "l.4" in message
+    assert "\n" not in message and len(message) < 400
+
+
+def test_an_undefined_reference_fails_the_build(tmp_path: Path) -> None:
+    _need_tex()
+    (tmp_path / "ref.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\nSee \\ref{nowhere} and \\cite{nobody}.\n\\end{document}\n"
+    )
+    with pytest.raises(LatexError, match="nowhere"):
+        build_one(tmp_path, Path("ref.tex"))
+
+
+def test_a_latex_failure_leaves_the_output_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _need_tex()
+    from symntk.report import templates
+
+    square = Derivation(
+        id="square", title="Square", statement=sp.Eq(x * x, x**2), steps=[Step(x**2, "=", "product")]
+    )
+    out = tmp_path / "out"
+    write_report(out=out, pdf=False, figures=False, results=[square.check()])
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    broken = tmp_path / "templates"
+    shutil.copytree(templates.template_folder(), broken)
+    legend = broken / "legend.tex"
+    legend.write_text(legend.read_text() + "\n\\nosuchmacro\n")
+    monkeypatch.setattr(templates, "template_folder", lambda: broken)
+    templates.environment.cache_clear()
+    try:
+        with pytest.raises(LatexError, match="Undefined control sequence"):
+            write_report(out=out, pdf=True, figures=False, results=[square.check()])
+    finally:
+        templates.environment.cache_clear()
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "templates"]
+
+
+def test_the_command_builds_pdfs_and_prints_what_it_wrote(tmp_path: Path) -> None:
+    _need_tex()
+    module = ROOT / "derivations" / "linear_regression_tangent_kernel.py"
+    done = subprocess.run(
+        [sys.executable, "-m", "symntk", "report", str(module), "-o", str(tmp_path / "out"), "--no-figures"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {tmp_path / 'out' / 'summary.tex'} and {tmp_path / 'out' / 'summary.pdf'}" in done.stdout
+    assert (tmp_path / "out" / "derivations" / "linear-regression-tangent-kernel.pdf").is_file()
