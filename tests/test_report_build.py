@@ -74,7 +74,8 @@ def test_appendix_snippets_drop_into_a_paper_with_amsmath_and_amsthm(
     inputs = "\n".join(rf"\input{{appendix/{s}}}" for s in snippets)
     (tree / "paper.tex").write_text(
         "\\documentclass{article}\n\\usepackage{amsmath,amsthm}\n\\begin{document}\n"
-        "\\section{Main text}See Appendix~\\ref{app}.\n\\appendix\n\\section{Checked derivations}\\label{app}\n"
+        "\\section{Main text}See Appendix~\\ref{app}.\n"
+        "\\appendix\n\\section{Checked derivations}\\label{app}\n"
         f"{inputs}\n\\bibliographystyle{{plain}}\n\\bibliography{{symntk}}\n\\end{{document}}\n"
     )
     assert build_one(tree, Path("paper.tex")).read_bytes().startswith(b"%PDF")
@@ -172,7 +173,8 @@ def test_a_latex_error_fails_with_the_relevant_lines_of_the_log_not_the_whole_lo
 def test_an_undefined_reference_fails_the_build(tmp_path: Path) -> None:
     _need_tex()
     (tmp_path / "ref.tex").write_text(
-        "\\documentclass{article}\n\\begin{document}\nSee \\ref{nowhere} and \\cite{nobody}.\n\\end{document}\n"
+        "\\documentclass{article}\n\\begin{document}\n"
+        "See \\ref{nowhere} and \\cite{nobody}.\n\\end{document}\n"
     )
     with pytest.raises(LatexError, match="nowhere"):
         build_one(tmp_path, Path("ref.tex"))
