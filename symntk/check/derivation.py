@@ -109,6 +109,9 @@ class StepResult:
     corrected: Verdict | None = None
     error: str | None = None
     seconds: float = 0.0
+    #: the step's expression and its correction as SymPy objects (built from LaTeX or a callable if need be)
+    expression: sp.Basic | None = None
+    corrected_expression: sp.Basic | None = None
 
     @property
     def status(self) -> Status:
@@ -142,6 +145,8 @@ class DerivationResult:
     conclusion: Verdict | None
     seconds: float
     error: str | None = None
+    #: the first expression of the chain as a SymPy object
+    start: sp.Basic | None = None
 
     @property
     def status(self) -> Status:
@@ -232,7 +237,7 @@ class Derivation:
         began = time.perf_counter()
         try:
             given = Assumptions.of(self.assumptions)
-            previous = self._start()
+            previous = first = self._start()
             given.check_known(self._expressions())
         except SymntkError as exc:
             return DerivationResult(
@@ -247,7 +252,7 @@ class Derivation:
         conclusion = None
         if not any(r.outcome is Outcome.ERROR for r in results):
             conclusion = self._conclusion(previous, given, seed)
-        return DerivationResult(self, tuple(results), conclusion, time.perf_counter() - began)
+        return DerivationResult(self, tuple(results), conclusion, time.perf_counter() - began, start=first)
 
     def _label(self, index: int) -> str:
         return f"derivation {self.id}, step {index}"
@@ -286,7 +291,7 @@ class Derivation:
             assumptions = given.merge(Assumptions.of(step.assumptions))
             claim = self._claim(previous, current, relation, assumptions, step, label)
             verdict = _run(step.strategy or default_strategy, claim, step_seed)
-            corrected = None
+            corrected = fixed = None
             following = current
             if step.erratum is not None:
                 fixed = self._expression(step.erratum.expression, "the erratum's corrected expression")
@@ -305,9 +310,9 @@ class Derivation:
                 seconds=time.perf_counter() - began,
             ), previous
         outcome = _outcome(verdict.status, step.erratum is not None)
-        return StepResult(
-            index, step, verdict, outcome, corrected, seconds=time.perf_counter() - began
-        ), following
+        seconds = time.perf_counter() - began
+        result = StepResult(index, step, verdict, outcome, corrected, None, seconds, current, fixed)
+        return result, following
 
     def _claim(
         self,
