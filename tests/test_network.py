@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
+import itertools
 
 import pytest
 import sympy as sp
@@ -79,7 +79,7 @@ def test_bad_inputs_and_layers_are_clear_errors(net: Network) -> None:
 
 
 def test_parameters_are_every_weight_and_bias_once(net: Network) -> None:
-    assert len(net.parameters) == sum(m * n + m for n, m in zip(WIDTHS, WIDTHS[1:], strict=False))
+    assert len(net.parameters) == sum(m * n + m for n, m in itertools.pairwise(WIDTHS))
     assert len(set(net.parameters)) == len(net.parameters)
     assert net.weights[1].shape == (4, 4) and net.weights[2].shape == (2, 4)
     assert [net.layer_of(p) for p in net.parameters] == sorted(net.layer_of(p) for p in net.parameters)
@@ -88,7 +88,9 @@ def test_parameters_are_every_weight_and_bias_once(net: Network) -> None:
 # -- forward pass and derivatives --------------------------------------------------------------------------
 
 
-def _forward_by_hand(widths: tuple[int, ...], values: dict[sp.Symbol, sp.Expr], x: list[sp.Expr], act) -> list:
+def _forward_by_hand(
+    widths: tuple[int, ...], values: dict[sp.Symbol, sp.Expr], x: list[sp.Expr], act
+) -> list:
     """The NTK-parametrized forward pass written out independently of the model (lists of Rationals)."""
     a = list(x)
     z: list[sp.Expr] = []
@@ -96,7 +98,10 @@ def _forward_by_hand(widths: tuple[int, ...], values: dict[sp.Symbol, sp.Expr], 
         z = []
         for j in range(widths[ell + 1]):
             s = sum(values[Entry("W", ell, (j + 1, k + 1))] * a[k] for k in range(widths[ell]))
-            z.append(s / sp.sqrt(widths[ell]) + values[sp.Symbol("beta", real=True)] * values[Entry("b", ell, (j + 1,))])
+            z.append(
+                s / sp.sqrt(widths[ell])
+                + values[sp.Symbol("beta", real=True)] * values[Entry("b", ell, (j + 1,))]
+            )
         a = [act(v) for v in z]
     return z
 
@@ -279,4 +284,3 @@ def test_exact_evaluation_handles_square_roots_of_widths() -> None:
     """Widths 2 and 8 make √2 appear; the evaluator must keep ℚ(√2) exact, not round."""
     net = Network((2, 8, 1))
     assert ntk_layer_recursion(net, 1, budget=0, points=1).verdict == "verified"
-    assert Fraction(1, 2)  # fractions used by the evaluator
