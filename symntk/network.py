@@ -245,6 +245,12 @@ class Identity:
         """True when the identity was proved or verified."""
         return self.verdict in ("proved", "verified")
 
+    def _repr_latex_(self) -> str:
+        """``lhs = rhs`` in the seeds' notation with the verdict, for notebooks."""
+        from .report.markdown import identity_latex
+
+        return identity_latex(self)
+
 
 def _exact(value: object, what: str) -> Expr:
     if isinstance(value, bool) or isinstance(value, float | str):
@@ -333,6 +339,12 @@ class Network:
             f"Network(widths={self.widths}, beta={self.beta}, parametrization={self.parametrization!r}, "
             f"activation={self.activation.name!r})"
         )
+
+    def _repr_latex_(self) -> str:
+        """The forward pass in the seeds' notation, for notebooks."""
+        from .report.markdown import network_latex
+
+        return network_latex(self)
 
     # -- scales and initialization -------------------------------------------------------------------------
 

@@ -293,6 +293,16 @@ def test_kernel_expressions_show_themselves_in_latex() -> None:
     assert r"\dot{\Sigma}^{(L)}" in shown and r"x \cdot x'" in shown
 
 
+def test_networks_and_their_identities_show_themselves_in_the_seeds_notation() -> None:
+    from symntk.network import Network, ntk_base_case
+
+    shown = Network((2, 3, 1))._repr_latex_()
+    assert shown.startswith("$$") and r"\tilde{\alpha}^{(2)}_{1}(x) &=" in shown
+    assert r"\sum_{i=1}^{n_{1}} W^{(1)}_{i1} \sigma\left(\tilde{\alpha}^{(1)}_{i}(x)\right)" in shown
+    identity = ntk_base_case(Network((2, 1)))
+    assert identity._repr_latex_().endswith(rf"\textsf{{[{identity.verdict}]}}$$")
+
+
 # -- command line -------------------------------------------------------------------------------------
 
 

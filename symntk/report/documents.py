@@ -179,7 +179,7 @@ def _lines(result: DerivationResult, notation: str) -> tuple[Line, ...]:
     for r in result.steps:
         step = r.step
         where = f"derivation {result.derivation.id}, step {r.index}"
-        shown = step.written if step.written is not None else step.expression
+        shown = step.written if step.written is not None else _shown(step.expression, r.expression)
         try:
             rel = step.rel
         except SymntkError:
@@ -194,7 +194,7 @@ def _lines(result: DerivationResult, notation: str) -> tuple[Line, ...]:
                 _line(
                     r,
                     fixed_rel,
-                    step.erratum.expression,
+                    _shown(step.erratum.expression, r.corrected_expression),
                     r.corrected,
                     "corrected",
                     f"{where}, corrected",
@@ -202,6 +202,14 @@ def _lines(result: DerivationResult, notation: str) -> tuple[Line, ...]:
                 )
             )
     return tuple(out)
+
+
+def _shown(given: Any, built: sp.Basic | None) -> Any:
+    """What to typeset for an expression: LaTeX text as the derivation writes it, else the SymPy object
+    the checker built (a callable is not called twice), else what was given."""
+    if isinstance(given, str) or built is None:
+        return given
+    return built
 
 
 def _statement(derivation: Derivation, notation: str) -> tuple[Tex | None, str]:
@@ -214,12 +222,13 @@ def _statement(derivation: Derivation, notation: str) -> tuple[Tex | None, str]:
     raise SymntkError(f"{where}: a statement must be a SymPy relation or text, not a {type(s).__name__}")
 
 
-def _start(derivation: Derivation, notation: str) -> Tex | None:
-    where = f"derivation {derivation.id}, start"
-    if derivation.start is not None:
-        return formula(derivation.start, where, notation)
-    if isinstance(derivation.statement, Relational):
-        return formula(derivation.statement.lhs, where, notation)
+def start_formula(d: Derivation, built: sp.Basic | None, notation: str) -> Tex | None:
+    """The first expression of the chain (``built`` by the checker, if it was checked)."""
+    where = f"derivation {d.id}, start"
+    if d.start is not None:
+        return formula(_shown(d.start, built), where, notation)
+    if isinstance(d.statement, Relational):
+        return formula(d.statement.lhs, where, notation)
     return None
 
 
@@ -232,7 +241,7 @@ def view(result: DerivationResult) -> View:
     notation = seed.notation
     statement, statement_text = _statement(d, notation)
     try:
-        start = _start(d, notation)
+        start = start_formula(d, result.start, notation)
     except SymntkError:
         if result.error is None:
             raise

@@ -53,7 +53,7 @@ def _notation(d: Any) -> str:
 
 def derivation(d: Any) -> str:
     """An unchecked :class:`~symntk.check.Derivation`: its statement and its chain of steps, unmarked."""
-    from .documents import _start
+    from .documents import start_formula
     from .typesetting import formula, relation, step_formula
 
     notation = _notation(d)
@@ -69,7 +69,7 @@ def derivation(d: Any) -> str:
         notes.append(f"{index}. {text(step.justification)}")
     parts = [
         _heading(d),
-        _chain(_start(d, notation), rows),
+        _chain(start_formula(d, None, notation), rows),
         "\n".join(notes),
         "*Not checked yet: call `.check()`.*",
     ]
@@ -127,3 +127,24 @@ def latex_equations(rows: Sequence[tuple[str, Any]], notation: str = "jacot", **
         f"{name} &= {expression(sp.sympify(value), notation, **settings)}" for name, value in rows
     )
     return f"$$\\begin{{aligned}} {body} \\end{{aligned}}$$"
+
+
+def network_latex(network: Any) -> str:
+    """A :class:`~symntk.network.Network` as its forward pass: the first pre-activation of each layer as
+    defined from the layer below, sums folded over named indices (seed 000, "The network")."""
+    from ..printing import fold_sums
+    from .typesetting import expression
+
+    rows = [
+        (expression(layer[0]), fold_sums(network.definition(layer[0]), network))
+        for layer in network.nodes("x")
+    ]
+    return latex_equations(rows)
+
+
+def identity_latex(identity: Any) -> str:
+    """An :class:`~symntk.network.Identity` as ``lhs = rhs`` with its verdict."""
+    from .typesetting import expression
+
+    lhs, rhs = expression(identity.lhs), expression(identity.rhs)
+    return f"$${lhs} = {rhs} \\qquad \\textsf{{[{identity.verdict}]}}$$"
