@@ -32,9 +32,8 @@ def main() -> None:
         began = time.perf_counter()
         files = render_tree(results, folder / "a", figures=False)
         t_tex = time.perf_counter() - began
-        print(
-            f"typeset: {len(files)} files (.tex, .bib): {t_tex:.3f} s, {t_tex / len(results) * 1e3:.1f} ms per derivation"
-        )
+        per = t_tex / len(results) * 1e3
+        print(f"typeset: {len(files)} files (.tex, .bib): {t_tex:.3f} s, {per:.1f} ms per derivation")
         for draw in (kernel_angle, ntk_convergence):
             began = time.perf_counter()
             draw(folder)
