@@ -152,4 +152,9 @@ def build(tree: Path, documents: Sequence[Path], jobs: int | None = None) -> lis
     workers = max(1, jobs if jobs is not None else min(4, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(build_one, tree, doc) for doc in documents]
-        return [f.result() for f in futures]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:
+            for f in futures:
+                f.cancel()  # the documents not started yet; the running ones finish in their own folders
+            raise
