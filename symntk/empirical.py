@@ -338,20 +338,21 @@ def backward(ensemble: Ensemble, fwd: ForwardPass, seed_signal: Array | None = N
     arch = ensemble.architecture
     sigma = _activation(arch.activation)
     s, n = fwd.outputs.shape[:2]
-    if seed_signal is None:
-        delta: Array = np.broadcast_to(np.eye(arch.widths[-1]), (s, n, arch.widths[-1], arch.widths[-1]))
-        weights = [w[:, None] for w in ensemble.weights]
-        expand: tuple[slice | None, ...] = (slice(None), slice(None), None)
+    k = arch.widths[-1]
+    if seed_signal is None:  # rows (x, k) of one matrix per network, so that each layer is one GEMM
+        delta: Array = np.broadcast_to(np.eye(k), (s, n, k, k)).reshape(s, n * k, k)
+        shape: tuple[int, ...] = (s, n, k, -1)
     else:
         delta = seed_signal
-        weights = list(ensemble.weights)
-        expand = (slice(None), slice(None))
-    signals = [delta]
+        shape = (s, n, -1)
+    signals = [delta.reshape(shape)]
     for layer in range(arch.depth - 1, 0, -1):
         m_w, _ = arch.multipliers(layer)
         slope = np.asarray(sigma.numpy_derivative(fwd.preactivations[layer - 1]), dtype=np.float64)
-        delta = slope[expand] * (m_w * (delta @ weights[layer]))
-        signals.append(delta)
+        back = (m_w * (delta @ ensemble.weights[layer])).reshape(shape)
+        back *= slope[:, :, None] if seed_signal is None else slope
+        signals.append(back)
+        delta = back.reshape(s, -1, back.shape[-1])
     return tuple(reversed(signals))
 
 
