@@ -16,8 +16,12 @@ from contextlib import contextmanager
 from types import FrameType
 
 
-class OutOfTime(Exception):
-    """Raised inside a :func:`deadline` block when its time is up."""
+class OutOfTime(BaseException):
+    """Raised inside a :func:`deadline` block when its time is up.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that the ``except Exception`` clauses inside SymPy do
+    not swallow it and carry on past the deadline.
+    """
 
 
 _ends: list[float] = []

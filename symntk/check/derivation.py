@@ -38,6 +38,7 @@ from sympy.core.relational import Relational
 
 from .._errors import SymntkError
 from .assumptions import Assumptions
+from .deadline import OutOfTime
 from .equality import as_expression, check_shapes, equal
 from .relation import EQ, GE, LE, Kind, Relation, compose
 from .strategy import Claim, Strategy, default_strategy, seed_for
@@ -238,7 +239,8 @@ class Derivation:
         try:
             given = Assumptions.of(self.assumptions)
             previous = first = self._start()
-            given.check_known(self._expressions())
+            if given.names:
+                given.check_known(self._expressions())
         except SymntkError as exc:
             return DerivationResult(
                 self, (), None, time.perf_counter() - began, error=f"derivation {self.id}: {exc}"
@@ -404,6 +406,8 @@ def _run(strategy: Strategy, claim: Claim, seed: int) -> Verdict:
         verdict = strategy(claim, seed=seed)
     except SymntkError:
         raise
+    except OutOfTime:
+        return undecided("the check strategy ran out of time", method="timeout")
     except Exception as exc:
         return undecided(f"the check strategy failed: {type(exc).__name__}: {exc}"[:200], method="error")
     if not isinstance(verdict, Verdict):
