@@ -119,7 +119,9 @@ class RateFit:
 def fit_rate(
     widths: Sequence[int], errors: Sequence[ArrayLike], *, confidence: float = 0.95, label: str = "error"
 ) -> RateFit:
-    """Fit log e = log C + r log n by least squares over all networks' errors ``errors[i][s]`` at ``widths[i]``.
+    """Fit log e = log C + r log n by least squares over the errors ``errors[i][s]`` of all networks.
+
+    ``errors[i]`` holds the errors of the independent networks at width ``widths[i]``.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -642,8 +644,9 @@ def derivative_orders(
     For scalar output the RMS entry of ∂f/∂W^(ℓ) at x is m_ℓ |δ^(ℓ+1)(x)| |α^(ℓ)(x)| / √(n_{ℓ+1} n_ℓ); each
     network contributes its root mean square over ``n_inputs`` points of the sphere, for both measures.
     §8 argues O(1/n) for every layer below the last and O(1/√n) for the last one; its argument needs a
-    width-n sum below W^(ℓ), which the input layer (n_0 fixed) lacks: ``jacobian_0`` measures it apart. The Hessian term is vᵀHv/vᵀv along the gradient v = ∇_θ f(x) (the
-    direction of a gradient step), relative to Jv/vᵀv = 1; §8 estimates Δθᵀ H Δθ = O(n^{-3/2}).
+    width-n sum below W^(ℓ), which the input layer (n_0 fixed) lacks: ``jacobian_0`` measures it apart.
+    The Hessian term is vᵀHv/vᵀv along the gradient v = ∇_θ f(x) (the direction of a gradient step),
+    relative to Jv/vᵀv = 1; §8 estimates Δθᵀ H Δθ = O(n^{-3/2}).
     """
     from .empirical import backward
 

@@ -28,20 +28,23 @@ def _widths(text: str) -> list[int]:
     return widths
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 1, got {value}")
-    return value
+def _int_at_least(low: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected an integer ≥ {low}, got {value}")
+        return value
+
+    return parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--activation", default="relu", metavar="NAME", help="activation σ (default relu)")
     parser.add_argument(
-        "--depth", type=_positive_int, default=3, metavar="L", help="affine layers (default 3)"
+        "--depth", type=_int_at_least(1), default=3, metavar="L", help="affine layers (default 3)"
     )
     parser.add_argument("--beta", type=float, default=0.0, metavar="B", help="bias scale β ≥ 0 (default 0)")
     parser.add_argument(
@@ -52,10 +55,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="hidden widths (default 64,256,1024,4096)",
     )
     parser.add_argument(
-        "--samples", type=_positive_int, default=10, metavar="S", help="networks per width (default 10)"
+        "--samples", type=_int_at_least(2), default=10, metavar="S", help="networks per width (default 10)"
     )
     parser.add_argument(
-        "--inputs", type=_positive_int, default=4, metavar="N", help="input points (default 4)"
+        "--inputs", type=_int_at_least(1), default=4, metavar="N", help="input points (default 4)"
     )
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
