@@ -18,7 +18,7 @@ from symntk.report.documents import errata, order, view
 from symntk.report.output import MANIFEST, render_tree
 from symntk.report.seeds import position
 from symntk.report.templates import environment
-from symntk.report.typesetting import Tex
+from symntk.report.typesetting import Tex, formula
 
 ROOT = Path(__file__).resolve().parent.parent
 x = sp.Symbol("x", real=True)
@@ -171,6 +171,7 @@ def test_a_refuted_step_is_shown_as_written_then_corrected_and_listed_in_the_err
         ("step", Status.PROVED),
     ]
     (found,) = errata([v])
+    assert found.previous == v.start == formula((x + 1) ** 2, "start")  # the step starts from there
     assert found.line.formula == "x^{2} + x + 1"
     assert found.corrected is not None and found.corrected.formula == "x^{2} + 2 x + 1"
     assert found.line.counterexample.startswith("at x = ")

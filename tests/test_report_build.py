@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from symntk.check import Derivation, Erratum, Source, Step
+from symntk.check import Derivation, Erratum, Source, Step, equal
 from symntk.report import LatexError, tex_available, write_report
 from symntk.report.output import MANIFEST, Report
 from symntk.report.pdf import build_one
@@ -156,6 +156,71 @@ def test_the_tex_run_itself_cannot_read_or_write_outside_its_folder_or_run_comma
     else:
         with pytest.raises(LatexError, match="hostname"):
             build_one(tree, Path("hostile.tex"))
+
+
+def test_every_relation_and_both_notations_compile(tmp_path: Path) -> None:
+    """Limits, orders, expectations, inequalities, a step built by a callable, an error in a step, network
+    entries in seed 000's and seed 001's notations: all typeset and compile."""
+    _need_tex()
+    import sympy.stats
+
+    from symntk.check import EXPECTATION, limit, order
+    from symntk.network import Network
+
+    n = sp.Symbol("n", positive=True, integer=True)
+    net = Network((2, 3, 1))
+    entry = net.nodes("x")[1][0]
+    chain = Derivation(
+        id="chain",
+        title="Every relation",
+        kind="theorem",
+        statement="In words: Θ⁽ᴸ⁾ → Θ_∞ ⊗ Id, ‖·‖ ≤ 1.",
+        start=(n + 1) / n,
+        steps=[
+            Step(1, limit(n), "as n grows"),
+            Step(1 + 1 / n, "=", "refuted, no correction"),
+            Step(n**-1, order(n), "refuted order"),
+            Step(1 / n, "<=", "trivially"),
+            Step(lambda: 1 / n, "=", "built by a callable"),
+            Step(lambda: 1 / 0, "=", "fails to build"),
+        ],
+        source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, base case"),
+    )
+    expectation = Derivation(
+        id="expectation",
+        title="An expectation",
+        kind="lemma",
+        statement="E[W²] = 1",
+        start=sympy.stats.Normal("W", 0, 1) ** 2,
+        steps=[Step(sp.Integer(1), EXPECTATION, "W ~ N(0, 1)")],
+        source=Source("002_086f346ea6a82670.txt", "§3.1"),
+    )
+    entries = [
+        Derivation(
+            id=f"entry-{seed}",
+            title="A pre-activation",
+            kind="definition",
+            statement="its definition",
+            start=entry,
+            steps=[Step(net.definition(entry), "=", "definition", strategy=lambda claim, seed: equal(0, 0))],
+            source=Source(seed, "slide 11"),
+        )
+        for seed in ("001_9a6c6fe078691bcf.txt", "002_086f346ea6a82670.txt")
+    ]
+    results = [d.check() for d in (chain, expectation, *entries)]
+    assert [r.status.value for r in results[0].steps] == [
+        "proved",
+        "refuted",
+        "refuted",
+        "proved",
+        "proved",
+        "undecided",
+    ]
+    report = write_report(out=tmp_path / "out", pdf=True, figures=False, results=results)
+    assert report.pdfs and (tmp_path / "out" / "seed-000.pdf").is_file()
+    velikanov = (tmp_path / "out" / "appendix" / "entry-001_9a6c6fe078691bcf.txt.tex").read_text()
+    jacot = (tmp_path / "out" / "appendix" / "entry-002_086f346ea6a82670.txt.tex").read_text()
+    assert "z^{2}_{1}(x)" in velikanov and r"\tilde{\alpha}^{(2)}_{1}(x)" in jacot
 
 
 def test_a_latex_error_fails_with_the_relevant_lines_of_the_log_not_the_whole_log(tmp_path: Path) -> None:

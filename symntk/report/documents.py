@@ -56,6 +56,12 @@ class Line:
     evidence: str
     counterexample: str = ""
     note: str = ""
+    body: Tex = Tex("")  # the expression itself (``formula`` may wrap it, as O(·))
+
+    @property
+    def counterexample_new(self) -> bool:
+        """True if the counterexample says more than the evidence already does."""
+        return bool(self.counterexample) and "counterexample" not in self.evidence
 
     @property
     def footnote(self) -> bool:
@@ -158,10 +164,16 @@ def _line(
     result: StepResult, rel: Relation, value: Any, verdict: Verdict, role: str, where: str, notation: str
 ) -> Line:
     number = _number(result.index, prime=role == "corrected")
+    try:
+        body = formula(value, where, notation)
+    except SymntkError:
+        if result.outcome is not Outcome.ERROR:
+            raise
+        body = Tex(r"\text{(not built: see the step's note)}")  # the checker reports why, in the evidence
     return Line(
         number=number,
         relation=relation(rel, number, notation),
-        formula=step_formula(rel, formula(value, where, notation)),
+        formula=step_formula(rel, body),
         status=verdict.status,
         mark=mark(verdict.status),
         role=role,
@@ -171,6 +183,7 @@ def _line(
         evidence=verdict.evidence,
         counterexample=_counterexample(verdict),
         note=result.step.erratum.note if role == "written" and result.step.erratum else "",
+        body=body,
     )
 
 
@@ -278,6 +291,7 @@ class Erratum:
     derivation: View
     line: Line
     corrected: Line | None
+    previous: Tex | None  # the expression the step starts from
 
 
 def errata(views: Sequence[View]) -> list[Erratum]:
@@ -285,11 +299,13 @@ def errata(views: Sequence[View]) -> list[Erratum]:
     found: list[Erratum] = []
     for v in views:
         lines = list(v.lines)
+        previous = v.start
         for i, line in enumerate(lines):
-            if line.role == "corrected" or line.status is not Status.REFUTED:
-                continue
-            nxt = lines[i + 1] if i + 1 < len(lines) and lines[i + 1].role == "corrected" else None
-            found.append(Erratum(v, line, nxt))
+            if line.role != "corrected" and line.status is Status.REFUTED:
+                nxt = lines[i + 1] if i + 1 < len(lines) and lines[i + 1].role == "corrected" else None
+                found.append(Erratum(v, line, nxt, previous))
+            if line.role != "written" or i + 1 == len(lines) or lines[i + 1].role != "corrected":
+                previous = line.body  # the chain goes on from the corrected expression, if there is one
     return found
 
 
