@@ -49,6 +49,7 @@ class Line:
     number: Tex
     relation: Tex
     formula: Tex
+    body: Tex  # the expression itself (``formula`` may wrap it, as O(·))
     status: Status
     mark: Tex
     role: str  # "step", "written" (refuted as written) or "corrected"
@@ -56,7 +57,6 @@ class Line:
     evidence: str
     counterexample: str = ""
     note: str = ""
-    body: Tex = Tex("")  # the expression itself (``formula`` may wrap it, as O(·))
 
     @property
     def counterexample_new(self) -> bool:
@@ -174,6 +174,7 @@ def _line(
         number=number,
         relation=relation(rel, number, notation),
         formula=step_formula(rel, body),
+        body=body,
         status=verdict.status,
         mark=mark(verdict.status),
         role=role,
@@ -183,7 +184,6 @@ def _line(
         evidence=verdict.evidence,
         counterexample=_counterexample(verdict),
         note=result.step.erratum.note if role == "written" and result.step.erratum else "",
-        body=body,
     )
 
 
