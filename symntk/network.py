@@ -194,16 +194,14 @@ def _resolve_activation(activation: object) -> _Activation:
         if len(activation.variables) != 1:
             raise SymntkError(f"an activation Lambda takes one variable, got {len(activation.variables)}")
         return _Activation(str(activation), generic=False, expr=activation(_Z))
-    if isinstance(activation, str):
-        try:
-            from .activations import get_activation
-        except ImportError as exc:  # the registry is another module of the package
-            raise SymntkError(f"unknown activation {activation!r}: no activation registry") from exc
+    from .activations import Activation, get_activation
+
+    if isinstance(activation, str | Activation):
         entry = get_activation(activation)
-        return _Activation(activation, generic=False, expr=sympy.sympify(entry.expr(_Z)))
+        return _Activation(entry.name, generic=False, expr=sympy.sympify(entry.expr(_Z)))
     raise SymntkError(
-        "the activation is None (generic σ), a registered name, an undefined SymPy Function or a SymPy "
-        f"Lambda, got {type(activation).__name__}"
+        "the activation is None (generic σ), a registered name or Activation, an undefined SymPy Function "
+        f"or a SymPy Lambda, got {type(activation).__name__}"
     )
 
 
@@ -605,6 +603,25 @@ class Network:
             directions.insert(0, Matrix([sigma_dot[i] * back[i] for i in range(len(sigma_dot))]))
         return tuple(directions)
 
+    def expand_sums(self, expr: Any) -> Any:
+        """``expr`` with n_ℓ = width and every ``Sum`` over a named index written out term by term.
+
+        Statements written as the seeds write them (Σ_{i=1}^{n_ℓ} over :class:`Entry` objects with symbolic
+        indices) become explicit expressions of this network. SymPy's ``Sum.doit`` cannot see an index inside
+        an Entry (an atom), so each value is substituted explicitly.
+        """
+        expr = self.concrete(expr)
+
+        def write_out(s: sympy.Sum) -> Expr:
+            body = s.function
+            for index, low, high in reversed(s.limits):
+                if not (low.is_Integer and high.is_Integer):
+                    raise SymntkError(f"a sum over {index} needs concrete bounds, got {low} … {high}")
+                body = Add(*(body.subs(index, v) for v in range(int(low), int(high) + 1)))
+            return body
+
+        return expr.replace(lambda e: isinstance(e, sympy.Sum), write_out)
+
     # -- establishing identities -----------------------------------------------------------------------------
 
     def establish(
@@ -625,6 +642,8 @@ class Network:
         replaced by random rational polynomials): a nonzero difference refutes, agreement is evidence.
         """
         left, right = _as_matrix(lhs), _as_matrix(rhs)
+        if left.has(sympy.Sum) or right.has(sympy.Sum):
+            left, right = self.expand_sums(left), self.expand_sums(right)
         if left.shape != right.shape:
             raise SymntkError(f"{statement}: the sides have shapes {left.shape} and {right.shape}")
         pairs = list(zip(left, right, strict=True))

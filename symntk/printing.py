@@ -251,20 +251,8 @@ def fold_sums(expr: Any, network: Network) -> Any:
 
 
 def unfold_sums(expr: Any, network: Network) -> Any:
-    """The inverse of :func:`fold_sums`: every Σ over a named index written out term by term (n_ℓ = width).
-
-    SymPy's ``Sum.doit`` cannot see an index inside an :class:`Entry` (an atom), so this substitutes each
-    value of the index explicitly.
-    """
-    expr = network.concrete(expr)
-
-    def expand_sum(s: sympy.Sum) -> Expr:
-        body = s.function
-        for index, low, high in reversed(s.limits):
-            body = Add(*(body.subs(index, v) for v in range(int(low), int(high) + 1)))
-        return body
-
-    return expr.replace(lambda e: isinstance(e, sympy.Sum), expand_sum)
+    """The inverse of :func:`fold_sums`: each Σ over a named index written out (``Network.expand_sums``)."""
+    return network.expand_sums(expr)
 
 
 def _fold_add(terms: list[Expr], network: Network) -> Expr:

@@ -284,3 +284,25 @@ def test_exact_evaluation_handles_square_roots_of_widths() -> None:
     """Widths 2 and 8 make √2 appear; the evaluator must keep ℚ(√2) exact, not round."""
     net = Network((2, 8, 1))
     assert ntk_layer_recursion(net, 1, budget=0, points=1).verdict == "verified"
+
+
+def test_statements_written_with_sums_over_named_indices_are_checked() -> None:
+    """The seed's base case as written, Σ_{i=1}^{n_0} x_i x'_i / n_0 + β² times δ_kk', against the model."""
+    net = Network((3, 2))
+    i = sp.Symbol("i", integer=True, positive=True)
+    sigma1 = sp.Sum(Entry("x", None, (i,), "x") * Entry("x", None, (i,), "x'"), (i, 1, net.n(0))) / net.n(0)
+    stated = sp.Matrix(2, 2, lambda k, kp: (sigma1 + net.beta**2) * sp.KroneckerDelta(k, kp))
+    assert net.establish("seed 002 §4.1", net.ntk("x", "x'"), stated).verdict == "proved"
+    wrong = sp.Matrix(2, 2, lambda k, kp: (sigma1 + net.beta**2))  # no δ_kk'
+    assert net.establish("no delta", net.ntk("x", "x'"), wrong).verdict == "refuted"
+    with pytest.raises(SymntkError, match="concrete bounds"):
+        net.expand_sums(sp.Sum(Entry("x", None, (i,), "x"), (i, 1, sp.Symbol("m"))))
+
+
+def test_relu_from_the_registry_is_evaluated_exactly_at_random_points() -> None:
+    from symntk.activations import get_activation
+
+    net = Network((2, 3, 2), activation=get_activation("relu"))
+    assert net.activation.name == "relu"
+    assert ntk_layer_recursion(net, 1).verdict == "proved"
+    assert ntk_layer_recursion(net, 1, budget=0).verdict == "verified"
