@@ -235,6 +235,12 @@ def test_references_are_keys_bibtex_entries_or_text_with_stable_keys() -> None:
     text = "Y. Cho and L. K. Saul, Kernel methods for deep learning, NeurIPS 2009"
     assert bibliography.parse(text, "w").key == bibliography.parse(text, "v").key
     assert bibliography.parse(text, "w").text == text
+    erf = bibliography.collect([("d", ["activation:erf"])])
+    from symntk.activations import get_activation
+
+    assert [r.text for r in erf] == list(get_activation("erf").references)
+    with pytest.raises(SymntkError, match="derivation x"):
+        bibliography.collect([("derivation x", ["activation:nosuch"])])
     with pytest.raises(SymntkError, match="unknown reference key 'nosuchkey'"):
         bibliography.parse("nosuchkey", "w")
     with pytest.raises(SymntkError, match="two different entries"):

@@ -1,11 +1,12 @@
 """The bibliography of a report, collected from the references of what it uses.
 
-A derivation's ``references`` are BibTeX keys of :data:`ENTRIES` (``"jacot2018ntk"``) or whole BibTeX
-entries (``"@article{key, author = {…}, title = {…}, year = {2019}}"``); an activation's are one-line
-citations in text (``"Y. Cho and L. K. Saul, Kernel methods for deep learning, NeurIPS 2009 (…)"``), which
-get a stable key of their own. A report cites what its derivations, its figures and the activations of its
-figures carry, in the order first cited, and :func:`bibtex` writes them all as a ``.bib`` file for a paper
-that ``\\input``\\s the appendix snippets.
+A derivation's ``references`` are BibTeX keys of :data:`ENTRIES` (``"jacot2018ntk"``), whole BibTeX
+entries (``"@article{key, author = {…}, title = {…}, year = {2019}}"``), or ``"activation:NAME"`` for the
+references of an activation it uses. An activation's references are one-line citations in text (``"Y. Cho
+and L. K. Saul, Kernel methods for deep learning, NeurIPS 2009 (…)"``), which get a stable key of their
+own. A report cites what its derivations and its figures (and the activations they draw) carry, in the
+order first cited, and :func:`bibtex` writes them all as a ``.bib`` file for a paper that ``\\input``\\s
+the appendix snippets.
 """
 
 from __future__ import annotations
@@ -213,8 +214,24 @@ def _check_key(key: str, where: str) -> None:
 
 def collect(groups: Iterable[tuple[str, Iterable[str]]]) -> list[Reference]:
     """The references of several sources (``(where, references)`` pairs) in order of first citation,
-    without repeats."""
-    return merge([parse(raw, where) for raw in refs] for where, refs in groups)
+    without repeats. ``"activation:NAME"`` stands for the references of that activation of the registry.
+
+    >>> [r.key for r in collect([("d", ["jacot2018ntk", "activation:erf", "jacot2018ntk"])])][:1]
+    ['jacot2018ntk']
+    """
+    return merge([r for raw in refs for r in _expand(raw, where)] for where, refs in groups)
+
+
+def _expand(raw: str, where: str) -> list[Reference]:
+    if raw.startswith("activation:"):
+        from ..activations import get_activation
+
+        try:
+            activation = get_activation(raw.removeprefix("activation:").strip())
+        except SymntkError as exc:
+            raise SymntkError(f"{where}: {exc}") from exc
+        return [parse(text, f"{where}, {activation.name}") for text in activation.references]
+    return [parse(raw, where)]
 
 
 def merge(groups: Iterable[Iterable[Reference]]) -> list[Reference]:

@@ -79,7 +79,6 @@ def _save(fig: Any, path: Path) -> None:
 def kernel_angle(folder: Path, points: int = 181) -> Drawn:
     """Σ^{(L)}(x, x′) and Θ^{(L)}(x, x′) for |x| = |x′| = 1 against the angle γ ∈ [0, π] (seed 001,
     slide 15)."""
-    from ..activations import get_activation
     from ..limits import kernels
 
     plt = _style()
@@ -103,7 +102,6 @@ def kernel_angle(folder: Path, points: int = 181) -> Drawn:
     path = folder / "kernel_angle.pdf"
     _save(fig, path)
     plt.close(fig)
-    references = tuple(ref for name in ACTIVATIONS for ref in get_activation(name).references)
     caption = sentence(
         "The infinite-width kernels of unit inputs ",
         Tex(r"$x, x' \in \mathbb{R}^2$"),
@@ -123,7 +121,7 @@ def kernel_angle(folder: Path, points: int = 181) -> Drawn:
         "kernel_angle",
         caption,
         Source("001_9a6c6fe078691bcf.txt", "slide 15"),
-        ("lee2018gp", *references),
+        ("lee2018gp", *(f"activation:{name}" for name in ACTIVATIONS)),
     )
     return Drawn(figure, path)
 
