@@ -49,6 +49,17 @@ _LAZY: dict[str, str] = {
     "fold_sums": "printing",
     "initialization_expectation": "initialization",
     "proposition1_step": "initialization",
+    "Architecture": "empirical",
+    "Ensemble": "empirical",
+    "train": "dynamics",
+    "kernel_prediction": "dynamics",
+    "fit_power_law": "convergence",
+    "kernel_convergence": "convergence",
+    "output_gaussianity": "convergence",
+    "training_convergence": "convergence",
+    "smallest_eigenvalue": "convergence",
+    "derivative_orders": "convergence",
+    "check_strategy": "convergence",
 }
 
 

@@ -116,7 +116,7 @@ class RateFit:
         }
 
 
-def fit_rate(
+def fit_power_law(
     widths: Sequence[int], errors: Sequence[ArrayLike], *, confidence: float = 0.95, label: str = "error"
 ) -> RateFit:
     """Fit log e = log C + r log n by least squares over the errors ``errors[i][s]`` of all networks.
@@ -126,7 +126,7 @@ def fit_rate(
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> ws = [64, 256, 1024, 4096]
-    >>> fit = fit_rate(ws, [np.exp(rng.normal(0, 0.2, 10)) / np.sqrt(n) for n in ws])
+    >>> fit = fit_power_law(ws, [np.exp(rng.normal(0, 0.2, 10)) / np.sqrt(n) for n in ws])
     >>> fit.ci[0] < -0.5 < fit.ci[1]
     True
     """
@@ -273,7 +273,7 @@ def kernel_convergence(
             errs[key].append(np.concatenate(parts[key]))
     rms = {key: tuple(float(np.sqrt(np.mean(e**2))) for e in errs[key]) for key in errs}
     labels = {"nngp": "‖Σ̂ − Σ^(L)‖", "ntk": "‖Θ̂ − Θ^(L)⊗Id‖", "offdiag": "‖Θ̂_{k≠k'}‖"}
-    rates = {key: fit_rate(ws, errs[key], label=labels[key]) for key in errs}
+    rates = {key: fit_power_law(ws, errs[key], label=labels[key]) for key in errs}
     arch = Architecture.uniform(xs.shape[1], ws[0], depth, activation, output_dim=output_dim, beta=beta)
     return ConvergenceResult(arch, ws, xs, rms["nngp"], rms["ntk"], rms["offdiag"], errs, rates)
 
@@ -385,12 +385,14 @@ def output_gaussianity(
 @dataclass(frozen=True)
 class TrainingResult:
     """Per width and network: sup_t ‖Θ_t − Θ_0‖_F/‖Θ_0‖_F (``kernel_change``), sup_t max |f_t − f_t^kernel|
-    on test inputs (``prediction_gap``), ‖θ_T − θ_0‖/‖θ_0‖ (``parameter_change``) and per layer
+    on test inputs (``prediction_gap``) and on the training inputs (``train_gap``),
+    ‖θ_T − θ_0‖/‖θ_0‖ (``parameter_change``) and per layer
     ‖W^(ℓ)_T − W^(ℓ)_0‖_F/‖W^(ℓ)_0‖_F (``weight_change``, (S, L) per width); ``rates`` fitted to each."""
 
     widths: tuple[int, ...]
     kernel_change: list[Array]
     prediction_gap: list[Array]
+    train_gap: list[Array]
     parameter_change: list[Array]
     weight_change: list[Array]
     rates: dict[str, RateFit]
@@ -410,6 +412,7 @@ class TrainingResult:
             "widths": list(self.widths),
             "kernel_change": rms(self.kernel_change),
             "prediction_gap": rms(self.prediction_gap),
+            "train_gap": rms(self.train_gap),
             "parameter_change": rms(self.parameter_change),
             "weight_change": rms(self.weight_change),
             "rate": {name: fit.to_json() for name, fit in self.rates.items()},
@@ -449,37 +452,30 @@ def training_convergence(
     y = (np.sin(3 * x[:, 0]) + x[:, -1])[:, None]
     theta_inf = np.asarray(kernels(x, activation=activation, depth=depth, beta=beta).ntk, float)
     eta = fraction * max_stable_learning_rate(theta_inf[:, None, :, None])
-    out: dict[str, list[Array]] = {
-        "kernel_change": [],
-        "prediction_gap": [],
-        "parameter_change": [],
-        "weights": [],
-    }
+    keys = ("kernel_change", "prediction_gap", "train_gap", "parameter_change")
+    out: dict[str, list[Array]] = {key: [] for key in (*keys, "weights")}
     for i, (n, ss) in enumerate(zip(ws, width_seeds, strict=True)):
         arch = Architecture.uniform(input_dim, n, depth, activation, beta=beta)
         parts: dict[str, list[Array]] = {key: [] for key in out}
         for net in batches(arch, samples, ss, n_inputs=n_train + n_test):
             run = train(net, x, y, learning_rate=eta, steps=steps, x_test=x_test, record=record)
-            _, test_pred = run.predicted(y, discrete=True)
+            train_pred, test_pred = run.predicted(y, discrete=True)
             parts["kernel_change"].append(run.kernel_change.max(axis=0))
             parts["prediction_gap"].append(np.abs(test_pred - run.test_outputs).max(axis=(0, 2, 3)))
+            parts["train_gap"].append(np.abs(train_pred - run.train_outputs).max(axis=(0, 2, 3)))
             parts["parameter_change"].append(run.parameter_change[-1])
             parts["weights"].append(run.weight_change[-1])
         for key in out:
             out[key].append(np.concatenate(parts[key]))
         if progress is not None:
             progress(i + 1, len(ws))
-    rates = {
-        key: fit_rate(ws, out[key], label=key.replace("_", " "))
-        for key in ("kernel_change", "prediction_gap", "parameter_change")
-    }
+    rates = {key: fit_power_law(ws, out[key], label=key.replace("_", " ")) for key in keys}
     for layer in range(depth):
-        rates[f"weight_change_{layer}"] = fit_rate(
+        rates[f"weight_change_{layer}"] = fit_power_law(
             ws, [w[:, layer] for w in out["weights"]], label=f"relative change of W^({layer})"
         )
-    return TrainingResult(
-        ws, out["kernel_change"], out["prediction_gap"], out["parameter_change"], out["weights"], rates
-    )
+    gaps = out["prediction_gap"], out["train_gap"]
+    return TrainingResult(ws, out["kernel_change"], *gaps, out["parameter_change"], out["weights"], rates)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -674,10 +670,10 @@ def derivative_orders(
         jac.append(np.concatenate(jparts))
         hess.append(np.concatenate(hparts))
     rates = {
-        f"jacobian_{layer}": fit_rate(ws, [j[:, layer] for j in jac], label=f"RMS ∂f/∂W^({layer})")
+        f"jacobian_{layer}": fit_power_law(ws, [j[:, layer] for j in jac], label=f"RMS ∂f/∂W^({layer})")
         for layer in range(depth)
     }
-    rates["hessian"] = fit_rate(ws, hess, label="vᵀHv/vᵀv along the gradient")
+    rates["hessian"] = fit_power_law(ws, hess, label="vᵀHv/vᵀv along the gradient")
     return DerivativeOrders(ws, jac, hess, rates)
 
 

@@ -427,7 +427,7 @@ def _jacobian_blocks(
         delta, alpha = signals[layer], fwd.activations[layer]
         rows = max(1, max_columns // alpha.shape[-1])
         for start in range(0, delta.shape[-1], rows):
-            block = m_w * delta[..., start : start + rows, None] * alpha[:, :, None, None, :]
+            block = delta[..., start : start + rows, None] * (m_w * alpha)[:, :, None, None, :]
             yield block.reshape(s, n, k, -1)
         yield m_b * delta
 

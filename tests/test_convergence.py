@@ -15,7 +15,7 @@ from symntk.cli import main
 from symntk.convergence import (
     check_strategy,
     derivative_orders,
-    fit_rate,
+    fit_power_law,
     gaussianity_test,
     kernel_convergence,
     output_gaussianity,
@@ -34,7 +34,7 @@ def test_rate_interval_covers_the_true_exponent_at_its_nominal_rate() -> None:
     covered = 0
     for _ in range(400):
         errors = [0.7 * n**-0.5 * np.exp(rng.normal(0, 0.3, 6)) for n in widths]
-        low, high = fit_rate(widths, errors).ci
+        low, high = fit_power_law(widths, errors).ci
         covered += low <= -0.5 <= high
     # binomial(400, 0.95): mean 380, sd 4.4; the bounds are ±4.5 sd
     assert 360 <= covered <= 399
@@ -43,15 +43,15 @@ def test_rate_interval_covers_the_true_exponent_at_its_nominal_rate() -> None:
 def test_rate_verdicts_are_consistent_refuted_or_undecided_as_the_interval_says() -> None:
     rng = np.random.default_rng(2)
     widths = [64, 256, 1024, 4096]
-    fit = fit_rate(widths, [n**-0.5 * np.exp(rng.normal(0, 0.1, 8)) for n in widths])
+    fit = fit_power_law(widths, [n**-0.5 * np.exp(rng.normal(0, 0.1, 8)) for n in widths])
     assert fit.verdict(-0.5).status is Status.CONSISTENT
     assert fit.verdict(-1.0).status is Status.REFUTED
     assert fit.verdict(-1.0, upper_bound=True).status is Status.REFUTED  # decays slower than n^-1
     assert fit.verdict(-0.25, upper_bound=True).status is Status.CONSISTENT  # faster than the bound
-    noisy = fit_rate([64, 128], [np.exp(rng.normal(0, 1.0, 2)) for _ in range(2)])
+    noisy = fit_power_law([64, 128], [np.exp(rng.normal(0, 1.0, 2)) for _ in range(2)])
     assert noisy.verdict(-0.5).status is Status.UNDECIDED
     with pytest.raises(SymntkError, match="positive"):
-        fit_rate(widths, [np.array([1.0, 0.0])] * 4)
+        fit_power_law(widths, [np.array([1.0, 0.0])] * 4)
 
 
 @pytest.mark.parametrize("activation", ["relu", "erf"])
@@ -144,7 +144,8 @@ def test_training_changes_the_kernel_and_weights_less_as_width_grows() -> None:
     assert result.verdict("kernel_change", 0.0).status is Status.REFUTED
     assert result.verdict("weight_change_1", -1.0).status is Status.CONSISTENT
     assert result.verdict("weight_change_2", -0.5).status is Status.CONSISTENT
-    assert result.rates["prediction_gap"].ci[1] < 0
+    assert result.rates["prediction_gap"].ci[1] < 0  # gradient descent approaches the kernel prediction
+    assert result.rates["train_gap"].ci[1] < 0
 
 
 def test_check_strategy_turns_an_experiment_into_verdicts() -> None:
