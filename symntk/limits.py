@@ -37,8 +37,11 @@ independent of everything, so its angle with any pre-activation (itself included
 (Σ₁₂ = 0: u and v uncorrelated). Then E[σ(u)σ(v)] = σ(0)E[σ(v)] comes out right for every activation,
 including the step and the sign, whose value at 0 is the midpoint of the jump (½ and 0).
 
-Near a zero of Σ^{(ℓ)}(x, x′) itself (x·x′/n₀ ≈ −β², or an odd σ at nearly orthogonal inputs) the error
-is absolute, about 10⁻¹⁶·√(Σ₁₁Σ₂₂), as for any float64 computation of a quantity that cancels.
+Where Σ^{(1)} = x·x′/n₀ + β² cancels (nearly orthogonal inputs, x·x′/n₀ ≈ −β²) it is computed with a
+compensated dot product (Ogita, Rump and Oishi's Dot2); near θ = π/2 the angular part F is evaluated from
+its expansion in ψ = π/2 − θ = atan2(Σ₁₂, √Δ), so that an odd σ (sign) keeps its relative accuracy at
+orthogonal inputs. Where a deeper Σ^{(ℓ)} = E[σσ] + β² itself cancels (E[σσ] ≈ −β²) the error is
+absolute, about 10⁻¹⁶·√(Σ₁₁Σ₂₂), as for any float64 computation of a quantity that cancels.
 
 Arbitrary precision
 -------------------
@@ -266,6 +269,36 @@ def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
+def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """s, e with s = fl(a + b) and s + e = a + b exactly (Knuth)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _dot2_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x[i]·y[i] as an unevaluated sum hi + lo, as if computed in twice the precision (Ogita, Rump and
+    Oishi 2005, Dot2), for pairs whose dot product cancels."""
+    p, s = _two_product(x[:, 0], y[:, 0])
+    for i in range(1, x.shape[1]):
+        h, r = _two_product(x[:, i], y[:, i])
+        p, q = _two_sum(p, h)
+        s = s + (q + r)
+    return _two_sum(p, s)
+
+
+def _covariance_pairs(x: np.ndarray, y: np.ndarray, b2: float, beta: float) -> np.ndarray:
+    """x·y/n₀ + β², accurate to a few ulps of the result even when the two terms cancel."""
+    n0 = x.shape[1]
+    hi, lo = _dot2_pairs(x, y)
+    t = hi / n0
+    p, e = _two_product(t, np.full_like(t, float(n0)))
+    t_lo = (((hi - p) - e) + lo) / n0  # (hi + lo)/n₀ = t + t_lo up to ε² relative
+    b2_hi, b2_lo = _two_product(np.full_like(t, beta), np.full_like(t, beta))
+    c_hi, c_lo = _two_sum(t, b2_hi)
+    return c_hi + (c_lo + t_lo + b2_lo)
+
+
 _CHUNK = 1 << 20
 
 
@@ -304,8 +337,9 @@ class _State:
     d: Any
 
 
-def _first_layer_float(x1: np.ndarray, x2: np.ndarray, b2: float) -> _State:
+def _first_layer_float(x1: np.ndarray, x2: np.ndarray, beta: float) -> _State:
     n0 = x1.shape[1]
+    b2 = beta * beta
     n1 = np.einsum("ij,ij->i", x1, x1)
     n2 = np.einsum("ij,ij->i", x2, x2)
     g = x1 @ x2.T
@@ -319,7 +353,11 @@ def _first_layer_float(x1: np.ndarray, x2: np.ndarray, b2: float) -> _State:
         rows, cols = np.nonzero(dist2 < 0.25 * (n1[:, None] + n2[None, :]))
         if rows.size:
             dist2[rows, cols] = _distance2_pairs(x1[rows], x2[cols])
-    return _State(n1 / n0 + b2, n2 / n0 + b2, g / n0 + b2, det_g / n0**2 + b2 * dist2 / n0)
+    q1, q2, c = n1 / n0 + b2, n2 / n0 + b2, g / n0 + b2
+    rows, cols = np.nonzero(np.abs(c) < 0.25 * np.sqrt(np.outer(q1, q2)))  # Σ₁₂ cancels: compensate
+    if rows.size:
+        c[rows, cols] = _covariance_pairs(x1[rows], x2[cols], b2, beta)
+    return _State(q1, q2, c, det_g / n0**2 + b2 * dist2 / n0)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -335,7 +373,7 @@ class _LayerOutput(NamedTuple):
     sigma_dot: Any  # E[σ̇(u)σ̇(v)] per pair
 
 
-_SERIES_BELOW = 0.5  # angles below which J_k(π − t) and J_k(0) − J_k(t) come from their Taylor series
+_SERIES_BELOW = 1.0  # angles below which J_k(π − t) and J_k(0) − J_k(t) come from their Taylor series
 
 
 class _Angular:
@@ -352,10 +390,11 @@ class _Angular:
         jt = sp.expand(sp.expand_trig(j)).subs({sp.cos(THETA): cs, sp.sin(THETA): sn})
         b = -jt.coeff(THETA, 1)
         a = sp.expand(jt.coeff(THETA, 0) - sp.pi * b)
+        self.a, self.b = a, b  # J_k = a(cos θ, sin θ) + (π − θ)·b(cos θ, sin θ), in the symbols cs, sn
         self.direct = sp.lambdify((cs, sn, tb), a + tb * b, modules="numpy")
         self.direct_mp = sp.lambdify((cs, sn, tb), a + tb * b, modules="mpmath")
         self.j0 = float(j.subs(THETA, 0))
-        order = 2 * k + 34
+        order = 2 * k + 44
         t = THETA
         g_series = sp.series(j.subs(t, 0) - j, t, 0, order).removeO()
         h_series = sp.series(j.subs(t, sp.pi - t), t, 0, order).removeO()
@@ -392,9 +431,17 @@ class _HomogeneousFloat:
         self.f_half = (self.p + self.m) ** 2 * arccos_half(self.k)  # F(π/2) = (p + m)² J_k(π/2)
         deriv = dual.derivative
         self.deriv = None if deriv is None else _HomogeneousFloat(deriv)
+        # near θ = π/2, with ψ = π/2 − θ = atan2(Σ₁₂, √Δ): F expanded symbolically, so that terms that
+        # cancel exactly (odd σ: F(π/2) = 0) are gone before any rounding
+        cs, sn, psi = sp.symbols("cs sn tb", real=True)
+        a, b = self.ang.a, self.ang.b
+        mid = (dual.p**2 + dual.m**2) * (a + (sp.pi / 2 + psi) * b) + 2 * dual.p * dual.m * (
+            a.subs(cs, -cs) + (sp.pi / 2 - psi) * b.subs(cs, -cs)
+        )
+        self.mid = sp.lambdify((cs, sn, psi), sp.expand(mid), modules="numpy")
 
     def angular(
-        self, th: np.ndarray, tb: np.ndarray, cs: np.ndarray, sn: np.ndarray
+        self, th: np.ndarray, tb: np.ndarray, cs: np.ndarray, sn: np.ndarray, psi: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """F(θ), the gap F(0) − F(θ) and the co-gap F(0) + F(θ), each without cancellation.
 
@@ -407,6 +454,9 @@ class _HomogeneousFloat:
         j_tb = self.ang.j(tb, th, -cs, sn)
         ss, pm, j0 = self.p**2 + self.m**2, self.p * self.m, self.ang.j0
         f = ss * j_th + 2.0 * pm * j_tb
+        middle = np.abs(psi) < 0.5
+        if np.any(middle):
+            f[middle] = (np.asarray(self.mid(cs, sn, psi), dtype=float) * np.ones_like(f))[middle]
         low = th <= math.pi / 2
         g_th = self.ang.gap(th, j_th)
         g_tb = self.ang.gap(tb, j_tb)
@@ -430,7 +480,8 @@ class _HomogeneousFloat:
         safe = np.where(zero, 1.0, ab)
         cs = np.where(zero, 0.0, s.c / safe)
         sn = np.where(zero, 1.0, root / safe)
-        f, gap, cogap = self.angular(th, tb, cs, sn)
+        psi = np.where(zero, 0.0, np.arctan2(s.c, root))
+        f, gap, cogap = self.angular(th, tb, cs, sn, psi)
         two_pi = 2.0 * math.pi
         abk = ab**k
         k12 = abk * f / two_pi
@@ -453,7 +504,7 @@ class _HomogeneousFloat:
         if self.deriv is None:
             sdot = np.zeros_like(k12)
         else:
-            fd = self.deriv.angular(th, tb, cs, sn)[0]
+            fd = self.deriv.angular(th, tb, cs, sn, psi)[0]
             sdot = ab ** (k - 1) * fd / two_pi
         return _LayerOutput(k11, k22, k12, np.maximum(det, 0.0), np.maximum(dist, 0.0), sdot)
 
@@ -570,7 +621,7 @@ def _kernels_float(
     b = float(beta)
     b2 = b * b
     with np.errstate(all="ignore"):  # overflow is reported below, as one error
-        state = _first_layer_float(x1, x2, b2)
+        state = _first_layer_float(x1, x2, b)
         result = _recursion(
             state,
             _float_layer(act),
@@ -678,8 +729,15 @@ class _QuadratureMp:
         return e, ed
 
 
+_MP_LIMIT = mpmath.mpf(10) ** 1000  # beyond this, e.g. exp of it, mpmath would exhaust memory
+
+
 def _mp_layer(pair: Callable[[Any, Any, Any, Any], tuple[Any, Any]]) -> Callable[[_State], _LayerOutput]:
     def layer(s: _State) -> _LayerOutput:
+        if any(abs(v) > _MP_LIMIT for arr in (s.q1, s.q2) for v in arr.flat):
+            raise SymntkError(
+                "the kernels grow beyond 1e1000 before the last layer; use a smaller depth or inputs"
+            )
         n1, n2 = len(s.q1), len(s.q2)
         k12 = np.empty((n1, n2), dtype=object)
         sdot = np.empty((n1, n2), dtype=object)
