@@ -85,11 +85,11 @@ def test_every_near_miss_of_a_step_fails_the_derivation() -> None:
     tried = 0
     for index in (1, 2):  # the evaluated sum and the matrix form
         step = derivation.steps[index]
-        for mutant in mutants(step.expression)[:4]:
+        for mutant in mutants(step.expression)[:3]:
             steps = list(derivation.steps)
             steps[index] = dataclasses.replace(step, expression=mutant.expression)
             result = dataclasses.replace(derivation, steps=steps).check(seed=0)
             assert result.failed, mutant.description
             assert result.steps[index].outcome is Outcome.FAILED, mutant.description
             tried += 1
-    assert tried == 8
+    assert tried == 6

@@ -46,12 +46,12 @@ def _report(limit: int | None) -> mutation.MutationReport:
 
 
 def test_every_mutant_of_every_registered_identity_is_refuted() -> None:
-    report = _report(limit=6)
+    report = _report(limit=4)
     assert report.false_refutations == [], report.false_refutations
     assert report.identities == len(IDENTITIES)
     assert report.survivors == [], [(name, m.description, str(v)) for name, m, v in report.survivors]
     assert report.kill_rate == 1.0 and report.false_refutation_rate == 0.0
-    assert report.mutants >= 5 * len(IDENTITIES)
+    assert report.mutants >= 3 * len(IDENTITIES)
     assert set(report.by_operator) == set(mutation.OPERATORS)  # every kind of mutation was exercised
 
 

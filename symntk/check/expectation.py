@@ -41,9 +41,13 @@ def expectation_equal(
     points: int = 2,
     timeout: float = 60.0,
     symbolic: bool = True,
+    symbolic_timeout: float = 4.0,
     **assumptions: Any,
 ) -> Verdict:
     """Check ``E[lhs] = E[rhs]`` (``rhs`` is usually deterministic) over the random symbols they contain.
+
+    The closed-form attempt gets ``symbolic_timeout`` seconds (sympy.stats can integrate for ever), Monte
+    Carlo ``samples`` draws at each of ``points`` random points of the other symbols.
 
     >>> import sympy.stats as st
     >>> u = st.Normal("u", 0, 1)
@@ -66,7 +70,7 @@ def expectation_equal(
     try:
         with deadline(timeout):
             if symbolic:
-                verdict = _symbolic(left, right, seed, given, min(8.0, timeout / 3))
+                verdict = _symbolic(left, right, seed, given, min(symbolic_timeout, timeout / 3))
                 if verdict is not None:
                     return verdict
             return _monte_carlo(left, right, randoms, given, random.Random(f"E:{seed}"), samples, points)
