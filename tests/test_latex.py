@@ -147,6 +147,13 @@ HAND_CORPUS = [
     sp.Product(X[i], (i, 1, n)),
     sp.Sum(X[i + 1], (i, 1, n)),
     sp.Sum(X[i], (i, 1, n)) / n,
+    sp.Integral(x**2, (x, 0, 1)),
+    sp.Integral(x + 1, x),
+    sp.Integral(x * y, (x, 0, 1), (y, 0, 1)),
+    sp.Integral(sp.exp(-(x**2) / 2), (x, -sp.oo, sp.oo)) / sp.sqrt(2 * sp.pi),
+    2 * sp.Integral(x, (x, 0, y)) + 1,
+    sp.Integral(x * y, x, y),
+    sp.Integral(sigma(x) * sigma(y), (x, 0, 1)),
     alpha,
     sigma_s,
     tau * alpha,
@@ -496,6 +503,25 @@ def test_a_fraction_of_d_by_a_non_differential_is_a_fraction() -> None:
     d = sp.Symbol("d", **R)
     assert parse_latex("\\frac{d}{2}") == d / 2
     assert parse_latex("\\frac{d}{e}") == d / sp.E
+
+
+def test_integrals_run_to_their_differential() -> None:
+    assert parse_latex("\\int_0^1 x + 1 \\, dx") == sp.Integral(x + 1, (x, 0, 1))
+    gauss = parse_latex("\\int_{-\\infty}^{\\infty} e^{-x^2} \\mathrm{d}x")
+    assert gauss.doit() == sp.sqrt(sp.pi)
+    assert (
+        parse_latex("\\int_0^1 \\sum_{i=1}^{n} i x \\, dx + 1")
+        == sp.Integral(sp.Sum(i * x, (i, 1, n)), (x, 0, 1)) + 1
+    )
+    assert parse_latex("\\int dx") == sp.Integral(1, x)
+    for text, says in [
+        ("\\int_0^1 x", "expected the dx"),
+        ("\\int_0 x dx", "both bounds or none"),
+        ("\\iint_0^1 x y dx dy", "both bounds or none"),
+        ("\\int x \\, d", "expected the dx"),
+    ]:
+        with pytest.raises(SymntkError, match=says):
+            parse_latex(text)
 
 
 def test_unicode_and_sized_delimiters() -> None:

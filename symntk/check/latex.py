@@ -13,6 +13,7 @@ The grammar (whitespace and the spacing commands ``\\, \\; \\! \\quad ~`` are ig
     primary   := number | symbol | constant | ( expr ) | [ expr ] | { expr } | \\left( expr \\right) | |expr|
                | \\frac{A}{B} | \\sqrt[n]{x} | function | \\sum_{i=a}^{b} term | \\prod_{i=a}^{b} term
                | \\frac{d}{dx} term | \\frac{\\partial^2}{\\partial x \\partial y} term | \\frac{d f}{d x}
+               | \\int_{a}^{b} expr dx | \\int expr dx | \\iint expr dx dy
 
 What the symbols mean:
 
@@ -37,6 +38,8 @@ What the symbols mean:
   level), as SymPy prints them. A summation index is an integer symbol; every symbol in the bounds of a sum is
   a positive integer. Inside a sum over i, ``x_{i}`` is the indexed ``x[i]`` (and then ``x_{1}`` is ``x[1]``
   everywhere), so that Σ_{i=1}^{2} x_i = x_1 + x_2 holds.
+- An integral's integrand runs to its differential ``dx`` (or ``\\mathrm{d}x``), so inside an integrand a
+  ``d`` followed by a letter always closes it.
 - ``/`` followed by a juxtaposed factor (``a/b c``), two numbers in a row (``2 3``, ``x^23``), a trailing
   operator (``x -``), unbalanced delimiters, unknown commands and any character outside the grammar are
   errors.
@@ -403,6 +406,7 @@ class _Parser:
         self.scope = scope  # summation indices in force: name → integer symbol
         self.depth = depth
         self.bars = 0  # open |...| without \left
+        self.integrals = 0  # open integrals, each waiting for the dx that closes it
 
     # ---- token helpers
 
@@ -515,6 +519,8 @@ class _Parser:
 
     def starts_factor(self) -> bool:
         tok = self.tok
+        if self.integrals and self.differential_ahead():
+            return False  # the dx that closes an integral
         if tok.kind in ("num", "letter", "lbrace"):
             return True
         if tok.kind == "open":
@@ -869,6 +875,8 @@ class _Parser:
             return self.root()
         if name in ("sum", "prod"):
             return self.big_operator()
+        if name in ("int", "iint", "iiint"):
+            return self.integral()
         if name in _FUNCTION_COMMANDS:
             self.next()
             return self.known_function(name, tok)
@@ -1029,6 +1037,51 @@ class _Parser:
         if index is None or not inner.at("end"):
             raise self.error(usage, tok)
         return index.full(), first, last
+
+    def integral(self) -> sp.Expr:
+        """``\\int_{a}^{b} f \\, dx``, ``\\int f \\, dx`` or ``\\iint f dx dy``: the integrand ends at dx."""
+        tok = self.next()
+        count = {"int": 1, "iint": 2, "iiint": 3}[tok.text]
+        bounds: dict[str, list[_Token]] = {}
+        while self.at("op", "_") or self.at("op", "^"):
+            mark = self.next()
+            if mark.text in bounds:
+                raise self.error(f"two '{mark.text}' bounds on '\\{tok.text}'", mark)
+            bounds[mark.text] = self.argument_tokens()
+        if bounds and (len(bounds) != 2 or count != 1):
+            raise self.error(f"'\\{tok.text}' takes both bounds or none: \\int_{{a}}^{{b}} f \\, dx", tok)
+        limits = [self.child(bounds[m]).parse_all(relations=False) for m in ("_", "^") if bounds]
+        self.integrals += 1
+        try:
+            body: sp.Expr = sp.Integer(1) if self.differential_ahead() else self.expr()
+            variables = []
+            for _ in range(count):
+                if not self.differential_ahead():
+                    raise self.error(f"expected the dx that closes '\\{tok.text}', found {self.tok.show()}")
+                self.differential()
+                atom = self.name_atom()
+                variable = self.variable(atom) if atom is not None else None
+                if not isinstance(variable, sp.Symbol):
+                    raise self.error("an integral's variable must be a symbol", tok)
+                variables.append(variable)
+        finally:
+            self.integrals -= 1
+        if limits:
+            return sp.Integral(body, (variables[0], *limits))
+        return sp.Integral(body, *variables)
+
+    def differential_ahead(self) -> bool:
+        """Is ``d x`` (or ``\\mathrm{d} x``) next, a differential followed by a symbol?"""
+        tok, after = self.tok, self.peek()
+        if tok.kind == "cmd" and tok.text in ("mathrm", "text", "operatorname"):
+            if not (after.kind == "lbrace" and self.peek(2).text == "d" and self.peek(3).kind == "rbrace"):
+                return False
+            after = self.peek(4)
+        elif not (tok.kind == "letter" and tok.text == "d"):
+            return False
+        return after.kind == "letter" or (
+            after.kind == "cmd" and (after.text in _GREEK or after.text in _MODIFIERS)
+        )
 
     def derivative(self, numerator: list[_Token], denominator: list[_Token]) -> sp.Expr | None:
         """A derivative such as ``\\frac{d}{dx}``, ``\\frac{\\partial^2}{\\partial x\\partial y}``,
