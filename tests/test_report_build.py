@@ -97,28 +97,6 @@ HOSTILE = (
 x = sp.Symbol("x", real=True)
 
 
-def test_text_from_a_derivation_cannot_reach_outside_the_output_folder_or_run_commands(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _need_tex()
-    monkeypatch.chdir(tmp_path)
-    hostile = Derivation(
-        id="hostile",
-        title=HOSTILE,
-        kind="lemma",
-        statement=HOSTILE,
-        start=x + x,
-        steps=[Step(2 * x, "=", HOSTILE), Step(3 * x, "=", HOSTILE, erratum=Erratum(2 * x, HOSTILE))],
-        source=Source(HOSTILE, HOSTILE),
-        references=(HOSTILE,),
-        notes=HOSTILE,
-    )
-    report = write_report(out=tmp_path / "out", pdf=True, figures=False, results=[hostile.check()])
-    assert (tmp_path / "out" / "summary.pdf").is_file() and report.pdfs
-    assert not list(tmp_path.rglob("PWNED")) and not Path("/tmp/symntk-pwned.tex").exists()
-    assert "\\input{/etc/passwd}" not in (tmp_path / "out" / "summary.tex").read_text()
-
-
 @pytest.mark.parametrize(
     ("body", "forbidden"),
     [
@@ -158,18 +136,26 @@ def test_the_tex_run_itself_cannot_read_or_write_outside_its_folder_or_run_comma
             build_one(tree, Path("hostile.tex"))
 
 
-def test_every_relation_and_both_notations_compile(tmp_path: Path) -> None:
-    """Limits, orders, expectations, inequalities, a step built by a callable, an error in a step, network
-    entries in seed 000's and seed 001's notations: all typeset and compile."""
-    _need_tex()
+def _unusual_derivations() -> list[Derivation]:
+    """A hostile derivation, and one with every relation, a step built by a callable, a step that fails to
+    build, an expectation, and network entries in seed 001's and seed 002's notations."""
     import sympy.stats
 
     from symntk.check import EXPECTATION, limit, order
     from symntk.network import Network
 
+    hostile = Derivation(
+        id="hostile",
+        title=HOSTILE,
+        kind="lemma",
+        statement=HOSTILE,
+        start=x + x,
+        steps=[Step(2 * x, "=", HOSTILE), Step(3 * x, "=", HOSTILE, erratum=Erratum(2 * x, HOSTILE))],
+        source=Source(HOSTILE, HOSTILE),
+        references=(HOSTILE,),
+        notes=HOSTILE,
+    )
     n = sp.Symbol("n", positive=True, integer=True)
-    net = Network((2, 3, 1))
-    entry = net.nodes("x")[1][0]
     chain = Derivation(
         id="chain",
         title="Every relation",
@@ -195,9 +181,11 @@ def test_every_relation_and_both_notations_compile(tmp_path: Path) -> None:
         steps=[Step(sp.Integer(1), EXPECTATION, "W ~ N(0, 1)")],
         source=Source("002_086f346ea6a82670.txt", "§3.1"),
     )
+    net = Network((2, 3, 1))
+    entry = net.nodes("x")[1][0]
     entries = [
         Derivation(
-            id=f"entry-{seed}",
+            id=f"entry-{seed[:3]}",
             title="A pre-activation",
             kind="definition",
             statement="its definition",
@@ -207,19 +195,43 @@ def test_every_relation_and_both_notations_compile(tmp_path: Path) -> None:
         )
         for seed in ("001_9a6c6fe078691bcf.txt", "002_086f346ea6a82670.txt")
     ]
-    results = [d.check() for d in (chain, expectation, *entries)]
-    assert [r.status.value for r in results[0].steps] == [
-        "proved",
-        "refuted",
-        "refuted",
-        "proved",
-        "proved",
-        "undecided",
-    ]
-    report = write_report(out=tmp_path / "out", pdf=True, figures=False, results=results)
-    assert report.pdfs and (tmp_path / "out" / "seed-000.pdf").is_file()
-    velikanov = (tmp_path / "out" / "appendix" / "entry-001_9a6c6fe078691bcf.txt.tex").read_text()
-    jacot = (tmp_path / "out" / "appendix" / "entry-002_086f346ea6a82670.txt.tex").read_text()
+    return [hostile, chain, expectation, *entries]
+
+
+@pytest.fixture(scope="module")
+def unusual(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """The report of :func:`_unusual_derivations`, built once for this module."""
+    _need_tex()
+    out = tmp_path_factory.mktemp("unusual") / "out"
+    return write_report(out=out, pdf=True, figures=False, results=[d.check() for d in _unusual_derivations()])
+
+
+def test_text_from_a_derivation_cannot_reach_outside_the_output_folder_or_run_commands(
+    unusual: Report,
+) -> None:
+    assert unusual.pdfs and (unusual.folder / "derivations" / "hostile.pdf").is_file()
+    assert not Path("/tmp/symntk-pwned.tex").exists() and not (unusual.folder / "PWNED").exists()
+    for tex in unusual.documents(".tex"):
+        assert "\\input{/etc/passwd}" not in (unusual.folder / tex).read_text()
+
+
+def test_every_relation_and_both_notations_compile(unusual: Report) -> None:
+    """Limits, orders, expectations, inequalities, a step built by a callable, an error in a step, network
+    entries in seed 001's and seed 002's notations: all typeset and compile."""
+    chain = next(r for r in unusual.results if r.derivation.id == "chain")
+    statuses = [r.status.value for r in chain.steps]
+    assert statuses == ["proved", "refuted", "refuted", "proved", "proved", "undecided"]
+    for name in (
+        "seed-000",
+        "seed-001",
+        "seed-002",
+        "summary",
+        "derivations/chain",
+        "derivations/expectation",
+    ):
+        assert (unusual.folder / f"{name}.pdf").is_file()
+    velikanov = (unusual.folder / "appendix" / "entry-001.tex").read_text()
+    jacot = (unusual.folder / "appendix" / "entry-002.tex").read_text()
     assert "z^{2}_{1}(x)" in velikanov and r"\tilde{\alpha}^{(2)}_{1}(x)" in jacot
 
 
@@ -272,6 +284,7 @@ def test_a_latex_failure_leaves_the_output_folder_as_it_was(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "templates"]
 
 
+@pytest.mark.slow
 def test_the_command_builds_pdfs_and_prints_what_it_wrote(tmp_path: Path) -> None:
     _need_tex()
     module = ROOT / "derivations" / "linear_regression_tangent_kernel.py"
