@@ -110,6 +110,32 @@ def test_generic_functions_are_replaced_by_random_test_functions() -> None:
     assert equal(sp.diff(f(g(x)), x), sp.Subs(sp.Derivative(f(t), t), t, g(x))).status is Status.REFUTED
 
 
+def _family(order: int) -> type:
+    """σ^(order) of a generic σ, as symntk.network writes it: Function classes with ``symbol`` and ``order``."""
+
+    def fdiff(self: sp.Function, argindex: int = 1) -> sp.Expr:
+        return _family(order + 1)(self.args[0])
+
+    return _FAMILY.setdefault(
+        order,
+        type(
+            f"sigma_d{order}", (sp.Function,), {"symbol": "sigma", "order": order, "nargs": 1, "fdiff": fdiff}
+        ),
+    )
+
+
+_FAMILY: dict[int, type] = {}
+
+
+def test_a_derivative_family_gets_one_test_function_and_its_derivatives() -> None:
+    sigma, sigma_dot, sigma_ddot = _family(0), _family(1), _family(2)
+    chain = sp.Derivative(sigma(x**2), x)
+    assert equal(chain, 2 * x * sigma_dot(x**2), symbolic=False).status is Status.VERIFIED
+    assert equal(sp.Derivative(sigma_dot(x), x), sigma_ddot(x), symbolic=False).status is Status.VERIFIED
+    assert equal(chain, 2 * x * sigma_ddot(x**2), symbolic=False).status is Status.REFUTED  # σ̈ for σ̇
+    assert equal(sigma(x), sigma_dot(x), symbolic=False).status is Status.REFUTED
+
+
 def test_random_symbols_are_checked_pointwise() -> None:
     import sympy.stats as st
 

@@ -366,9 +366,9 @@ def _at_points(
 
 
 def _has_generic(*exprs: sp.Basic) -> bool:
-    from sympy.core.function import AppliedUndef
+    from .sampling import generic_functions
 
-    return any(e.atoms(AppliedUndef) for e in exprs)
+    return bool(generic_functions(*exprs))
 
 
 def _entrywise(a: sp.Basic, b: sp.Basic) -> list[tuple[str, tuple[sp.Basic, sp.Basic]]]:

@@ -152,9 +152,8 @@ def concretize(lhs: sp.Basic, rhs: sp.Basic, conditions: Sequence[sp.Basic], rng
     else:
         raise NoPoint
     pair = tuple(_concrete(e.xreplace(sizes) if sizes else e) for e in pair)
-    functions = {f.func for e in pair for f in e.atoms(AppliedUndef)}
-    if functions:
-        replace = {f: random_function(rng, _arity(f, pair)) for f in sorted(functions, key=str)}
+    replace = _test_functions(pair, rng)
+    if replace:
         pair = tuple(_substitute_functions(e, replace) for e in pair)
     unknowns = tuple(
         sorted(
@@ -225,8 +224,47 @@ def _entry_value(entry: sp.Basic, rng: random.Random) -> sp.Rational:
     return random_rational(rng, positive=positive)
 
 
+def generic_functions(*exprs: sp.Basic) -> set[type]:
+    """The generic function classes applied in ``exprs``: undefined functions and derivative families."""
+    out: set[type] = set()
+    for e in exprs:
+        for a in e.atoms(sp.Function):
+            if isinstance(a, AppliedUndef) or _family(a.func) is not None:
+                out.add(a.func)
+    return out
+
+
+def _family(f: type) -> tuple[str, int] | None:
+    """``(name, order)`` for a member of a derivative family (``symbol`` and ``order`` class attributes:
+    σ, σ̇ = σ^(1), σ̈ = σ^(2) of :func:`symntk.network.generic_activation`), else ``None``."""
+    name, order = getattr(f, "symbol", None), getattr(f, "order", None)
+    if isinstance(name, str) and isinstance(order, int) and not isinstance(order, bool) and order >= 0:
+        return name, order
+    return None
+
+
+def _test_functions(pair: Sequence[sp.Basic], rng: random.Random) -> dict[type, sp.Lambda]:
+    """A random test function for each generic function; the members of a derivative family get one test
+    function φ and its derivatives φ′, φ″, … so that σ̇ stays the derivative of σ."""
+    replace: dict[type, sp.Lambda] = {}
+    families: dict[str, list[type]] = {}
+    for f in sorted(generic_functions(*pair), key=str):
+        member = _family(f)
+        if member is None:
+            replace[f] = random_function(rng, _arity(f, pair))
+        else:
+            families.setdefault(member[0], []).append(f)
+    for name in sorted(families):
+        base = random_function(rng, 1)
+        t = base.variables[0]
+        for f in families[name]:
+            order = _family(f)[1]  # type: ignore[index]
+            replace[f] = sp.Lambda(t, sp.diff(base.expr, t, order))
+    return replace
+
+
 def _arity(f: type, pair: Sequence[sp.Basic]) -> int:
-    arities = {len(a.args) for e in pair for a in e.atoms(AppliedUndef) if a.func == f}
+    arities = {len(a.args) for e in pair for a in e.atoms(sp.Function) if a.func == f}
     if len(arities) != 1:
         raise SymntkError(f"function {f} is applied with different numbers of arguments")
     return arities.pop()
