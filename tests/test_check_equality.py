@@ -111,7 +111,7 @@ def test_generic_functions_are_replaced_by_random_test_functions() -> None:
 
 
 def _family(order: int) -> type:
-    """σ^(order) of a generic σ, as symntk.network writes it: Function classes with ``symbol`` and ``order``."""
+    """σ^(order) of a generic σ as symntk.network writes it: classes with ``symbol`` and ``order``."""
 
     def fdiff(self: sp.Function, argindex: int = 1) -> sp.Expr:
         return _family(order + 1)(self.args[0])
