@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Real
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 import mpmath
 import numpy as np
@@ -144,20 +144,24 @@ def _kink_list(name: str, kinks: Iterable[Number]) -> list[mpmath.mpf]:
     return sorted({_to_mpf(name, k) for k in kinks})
 
 
+_NONFINITE = (mpmath.libmp.fnan, mpmath.libmp.finf, mpmath.libmp.fninf)
+
+
 def _value(fn: MpFunction, name: str, z: mpmath.mpf) -> mpmath.mpf:
     """fn(z) as a finite real mpf, or a one-line SymntkError saying where it failed."""
     try:
         out = fn(z)
-        if isinstance(out, mpmath.mpc):
-            if out.imag != 0:
-                raise SymntkError(f"{name}({mpmath.nstr(z, 8)}) is not real: {mpmath.nstr(out, 8)}")
-            out = out.real
-        out = mpmath.mpf(out)
+        if type(out) is not mpmath.mpf:
+            if isinstance(out, mpmath.mpc):
+                if out.imag != 0:
+                    raise SymntkError(f"{name}({mpmath.nstr(z, 8)}) is not real: {mpmath.nstr(out, 8)}")
+                out = out.real
+            out = mpmath.mpf(out)
     except SymntkError:
         raise
     except (ArithmeticError, ValueError, TypeError) as exc:
         raise SymntkError(f"{name}({mpmath.nstr(z, 8)}) failed: {exc}") from None
-    if not mpmath.isfinite(out):
+    if out._mpf_ in _NONFINITE:
         raise SymntkError(f"{name}({mpmath.nstr(z, 8)}) is not finite: the expectation is not defined")
     return out
 
@@ -182,6 +186,7 @@ class _Level:
         self.evaluations = 0
         self._maps: dict[tuple[str, mpmath.mpf, int], tuple[mpmath.mpf, mpmath.mpf]] = {}
         self.norm = 1 / mpmath.sqrt(2 * mpmath.pi)
+        self._phi: dict[mpmath.mpf, mpmath.mpf] = {}
 
     def resolves(self, width: mpmath.mpf, spacing: mpmath.mpf) -> bool:
         """Whether nodes at twice this spacing integrate a Gaussian of this width to the working digits
@@ -220,7 +225,11 @@ class _Level:
         return z, w, None
 
     def phi(self, z: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.exp(-z * z / 2) * self.norm
+        """The standard normal density (cached: many nodes recur, e.g. the radial ones)."""
+        value = self._phi.get(z)
+        if value is None:
+            value = self._phi[z] = mpmath.exp(-z * z / 2) * self.norm
+        return value
 
 
 class _Sums:
@@ -269,10 +278,14 @@ def _walk(sums: _Sums, node: _Node, F: _Integrand, j: int, step: int, direction:
 
 
 def _integrate(
-    F: _Integrand, breaks: Iterable[mpmath.mpf], h: mpmath.mpf, L: _Level
+    F: _Integrand, breaks: Iterable[mpmath.mpf], h: mpmath.mpf, L: _Level, *, radial: bool = False
 ) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
-    """∫ φ(z) F(z) dz over ℝ, split at ``breaks``: (fine, coarse, Σ|terms|) with steps h and 2h in t."""
-    ends = sorted({c for c in breaks if abs(c) < L.cap})
+    """∫ φ(z) F(z) dz over ℝ (over [0, ∞) if ``radial``), split at ``breaks``: (fine, coarse, Σ|terms|)
+    with steps h and 2h in t."""
+    if radial:
+        ends = sorted({mpmath.mpf(0)} | {c for c in breaks if 0 < c < L.cap})
+    else:
+        ends = sorted({c for c in breaks if abs(c) < L.cap})
     sums = _Sums()
     if not ends:  # the whole line: plain trapezoid, z = t
         def line(j: int) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
@@ -283,26 +296,82 @@ def _integrate(
         return sums.fine, sums.coarse, sums.mass
     j_lo = int(mpmath.ceil(L.t_lo / h))
     for side, end in ((-1, ends[0]), (1, ends[-1])):  # the half-lines (−∞, c₀] and [c_m, ∞)
+        if radial and side == -1:
+            continue
 
         def half(j: int, end: mpmath.mpf = end, side: int = side) -> tuple[mpmath.mpf, mpmath.mpf, Any]:
             psi, w = L.half_line(h, j)
             return end + side * _HALF_LINE_SCALE * psi, _HALF_LINE_SCALE * w, j * h
 
         _walk(sums, half, F, j_lo, 1, side, L)
-    j_max = int(mpmath.floor(L.t_max / h))
-    for left, right in itertools.pairwise(ends):  # finite pieces: tanh-sinh
-        mid, rad = (left + right) / 2, (right - left) / 2
-        for j in range(-j_max, j_max + 1):
-            tau, w = L.tanh_sinh(h, j)
-            z = mid + rad * tau
-            if left < z < right:
-                sums.add(j, rad * w * L.phi(z), F(z))
-                L.evaluations += 1
+    for left, right in itertools.pairwise(ends):
+        _tanh_sinh_piece(sums, F, left, right, h, L, L.phi)
     return sums.fine, sums.coarse, sums.mass
+
+
+def _tanh_sinh_piece(
+    sums: _Sums, F: _Integrand, left: mpmath.mpf, right: mpmath.mpf, h: mpmath.mpf, L: _Level,
+    density: Callable[[mpmath.mpf], mpmath.mpf],
+) -> None:
+    """Add ∫ density(z) F(z) dz over [left, right] by tanh-sinh (steps h and 2h) to ``sums``."""
+    mid, rad = (left + right) / 2, (right - left) / 2
+    j_max = int(mpmath.floor(L.t_max / h))
+    for j in range(-j_max, j_max + 1):
+        tau, w = L.tanh_sinh(h, j)
+        z = mid + rad * tau
+        if left < z < right:
+            sums.add(j, rad * w * density(z), F(z))
+            L.evaluations += 1
 
 
 # --------------------------------------------------------------------------------------------------------
 # The inner integral on a fixed lattice of g-values
+
+
+class _FixedExp:
+    """exp(−a) for a ≥ 0 in binary fixed point (integers scaled by 2^bits), fast in pure Python.
+
+    exp(−a) = e^{−n} · e^{−k₁/2⁶} · e^{−k₂/2¹²} · e^{−k₃/2¹⁸} · e^{−r} with n, k₁, k₂, k₃ read off the
+    bits of a (table look-ups) and 0 ≤ r < 2^{−18}, for which a Taylor polynomial of degree N with
+    2^{−18(N+1)}/(N+1)! < 2^{−bits} is exact to the last bits. Each product truncates once, so the result
+    is within a few units of 2^{−bits}.
+    """
+
+    _made: ClassVar[dict[int, _FixedExp]] = {}
+
+    def __init__(self, bits: int) -> None:
+        self.bits = bits
+        one = mpmath.ldexp(1, bits)
+        with mpmath.workprec(bits + 20):
+            self.whole = [int(mpmath.exp(-n) * one) for n in range(int(bits * math.log(2)) + 2)]
+            self.parts = [[int(mpmath.exp(-mpmath.ldexp(k, -6 * level)) * one) for k in range(64)]
+                          for level in (1, 2, 3)]
+        self.order = next(n for n in range(1, 200) if 18 * (n + 1) + math.lgamma(n + 2) / math.log(2) > bits)
+
+    @classmethod
+    def at(cls, bits: int) -> _FixedExp:
+        if bits not in cls._made:
+            cls._made[bits] = cls(bits)
+        return cls._made[bits]
+
+    def __call__(self, a: int) -> int:
+        bits = self.bits
+        n = a >> bits
+        if n >= len(self.whole):
+            return 0
+        frac = a - (n << bits)
+        value = self.whole[n]
+        for level, table in enumerate(self.parts, 1):
+            shift = bits - 6 * level
+            k = frac >> shift
+            frac -= k << shift
+            value = (value * table[k]) >> bits
+        one = 1 << bits
+        poly = one
+        for i in range(self.order, 0, -1):
+            poly = one - ((poly * frac) >> bits) // i
+        return (value * poly) >> bits
+
 
 
 class _Lattice:
@@ -361,26 +430,38 @@ class _Lattice:
                     nodes.append((z, rad * w, j % 2 == 0))
         nodes.sort(key=lambda n: n[0])
         L.evaluations += len(nodes)
-        valued = [(z, w, even, _value(g, "g", root22 * z)) for z, w, even in nodes]
-        self.nodes = [node for node in valued if node[3] != 0]
-        self.keys = [float(n[0]) for n in self.nodes]
+        valued = [(z, w * _value(g, "g", root22 * z), even) for z, w, even in nodes]
+        valued = [node for node in valued if node[1] != 0]
+        self.keys = [float(z) for z, _, _ in valued]
+        # fixed point: ζ = z/(β√2) and the weights w g(√s22 z), scaled so the largest is below 2^bits
+        self.bits = L.digits * 4 + 40
+        self.exp = _FixedExp.at(self.bits)
+        self.unit = 1 / (beta * mpmath.sqrt(2))
+        top = max((abs(wg) for _, wg, _ in valued), default=mpmath.mpf(1))
+        self.exponent = shift = int(mpmath.floor(mpmath.log(top, 2))) + 1
+        self.nodes = [
+            (int(mpmath.ldexp(z * self.unit, self.bits)), int(mpmath.ldexp(wg, self.bits - shift)), even)
+            for z, wg, even in valued
+        ]
 
     def mean(self, mu: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         """(fine, coarse) values of E[g(√s22 (μ + β y))]."""
         if self.uniform:
             return self._mean_uniform(mu)
-        fine = coarse = mpmath.mpf(0)
-        two_b2 = 2 * self.beta**2
         lo = bisect.bisect_left(self.keys, float(mu - self.window))
         hi = bisect.bisect_right(self.keys, float(mu + self.window))
-        for z, w, even, gz in self.nodes[lo:hi]:
-            d = z - mu
-            term = w * gz * mpmath.exp(-d * d / two_b2)
+        bits, fexp = self.bits, self.exp
+        m = int(mpmath.ldexp(mu * self.unit, bits))
+        fine = coarse = 0
+        for zeta, wg, even in self.nodes[lo:hi]:  # Σ w g exp(−(ζ − m)²), all in integers
+            d = zeta - m
+            term = wg * fexp((d * d) >> bits)
             fine += term
             if even:
                 coarse += term
         self.L.evaluations += hi - lo
-        return fine * self.scale, 2 * coarse * self.scale
+        unit = mpmath.ldexp(self.scale, self.exponent - 2 * bits)
+        return mpmath.mpf(fine) * unit, 2 * mpmath.mpf(coarse) * unit
 
     def _mean_uniform(self, mu: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         h, bits, J, ints, q = self.h, self.bits, self.J, self.ints, self.q
@@ -514,24 +595,141 @@ def _levels(
 
         fine, coarse, mass = _integrate(outer, f_breaks, h, L)
         return fine, coarse, mass, L.evaluations
-    # β small (ρ near ±1): inner nodes y scaled to the conditional width, following the moving kinks
-    h_inner = h * min(1 / beta, mpmath.mpf(4))
+    if kinks_f or kinks_g:  # β small with kinks: polar coordinates, where no boundary layer forms
+        return _polar(f, g, root11, root22, rho, beta, f_breaks, g_breaks, level, L)
+    # β small (ρ near ±1): inner nodes y scaled to the conditional width. Where no kink of g is within
+    # the Gaussian range, g(√s22 (μ + β y)) is analytic on the scale 1/β ≫ 1 in y and Gauss–Hermite with
+    # 2^(level−1) and 2^level nodes gives the two levels; elsewhere the pieces follow the moving kink.
+    # The outer integrand has a boundary layer of width β/|ρ| at each inherited kink: a piece of its own.
+    m = 2 ** max(2, level - 1)
+    coarse_rule, fine_rule = _hermite_rule(m, work_dps), _hermite_rule(2 * m, work_dps)
+    layer = L.gauss * beta / abs(rho)
+    layers = [k + side * layer for k in inherited for side in (-1, 1)]
 
     def outer_scaled(x: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         fx = _value(f, "f", root11 * x)
         if fx == 0:
             return fx, fx
         mu = rho * x
+        moving = [(k - mu) / beta for k in g_breaks]
+        if all(abs(y) > L.gauss for y in moving):
+            fine, coarse = (
+                mpmath.fsum(w * _value(g, "g", root22 * (mu + beta * y)) for y, w in rule)
+                for rule in (fine_rule, coarse_rule)
+            )
+            L.evaluations += len(fine_rule) + len(coarse_rule)
+            return fx * fine, fx * coarse
 
         def inner(y: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
             value = _value(g, "g", root22 * (mu + beta * y))
             return value, value
 
-        fine, coarse, _ = _integrate(inner, [(k - mu) / beta for k in g_breaks], h_inner, L)
+        fine, coarse, _ = _integrate(inner, moving, h, L)
         return fx * fine, fx * coarse
 
-    fine, coarse, mass = _integrate(outer_scaled, f_breaks + inherited, h, L)
+    fine, coarse, mass = _integrate(outer_scaled, f_breaks + inherited + layers, h, L)
     return fine, coarse, mass, L.evaluations
+
+
+def _polar(
+    f: MpFunction, g: MpFunction, root11: mpmath.mpf, root22: mpmath.mpf, rho: mpmath.mpf,
+    beta: mpmath.mpf, f_breaks: list[mpmath.mpf], g_breaks: list[mpmath.mpf], level: int, L: _Level,
+) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf, int]:
+    """E[f(u) g(v)] in polar coordinates (x, y) = r (cos θ, sin θ) of the conditional variables.
+
+    u = √s11 r cos θ and v = √s22 r sin(θ + ϕ), ϕ = atan2(ρ, β), so
+    E = ∫₀^{2π} dθ ∫₀^∞ r e^{−r²/2}/(2π) f(u) g(v) dr. A kink of f at 0 is the pair of rays cos θ = 0, one
+    of g at 0 the rays sin(θ + ϕ) = 0; the θ-integral is split there, which stays exact however thin the
+    wedges get as ρ → ±1 (where the conditional coordinates would see a boundary layer of width β). A kink
+    k ≠ 0 is the radial point r = k/(√s cos θ) (or r = k/(√s22 sin(θ + ϕ))), where the r-integral is split;
+    the θ-integral is split where two such kink lines cross.
+    """
+    two_pi = 2 * mpmath.pi
+    phase = mpmath.atan2(rho, beta)
+    angles: set[mpmath.mpf] = set()
+    if any(k == 0 for k in f_breaks):
+        angles |= {mpmath.pi / 2, 3 * mpmath.pi / 2}
+    if any(k == 0 for k in g_breaks):
+        angles |= {mpmath.fmod(-phase + two_pi, two_pi), mpmath.fmod(mpmath.pi - phase + two_pi, two_pi)}
+    for k1 in f_breaks:
+        for k2 in g_breaks:
+            if k1 != 0 or k2 != 0:
+                angles.add(mpmath.fmod(mpmath.atan2((k2 - rho * k1) / beta, k1) + two_pi, two_pi))
+    scale = 1 / mpmath.sqrt(2 * mpmath.pi)
+    if not any(f_breaks) and not any(g_breaks):  # one radial rule for every θ: r_j, r_j φ(r_j) w_j
+        radial_rule = []
+        j = int(mpmath.ceil(L.t_lo / L.h))
+        while True:
+            psi, w = L.half_line(L.h, j)
+            r = _HALF_LINE_SCALE * psi
+            if r > L.cap:
+                break
+            radial_rule.append((r, _HALF_LINE_SCALE * w * L.phi(r) * r * scale, j % 2 == 0))
+            j += 1
+
+    def ray(theta: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        c, s = mpmath.cos(theta), mpmath.sin(theta + phase)
+        if not any(f_breaks) and not any(g_breaks):
+            a, b = root11 * c, root22 * s
+            fine = coarse = mpmath.mpf(0)
+            for r, w, even in radial_rule:
+                fr = _value(f, "f", a * r)
+                if fr != 0:
+                    term = w * fr * _value(g, "g", b * r)
+                    fine += term
+                    if even:
+                        coarse += term
+            L.evaluations += len(radial_rule)
+            return fine, 2 * coarse
+        breaks = [k / c for k in f_breaks if k != 0 and c != 0]
+        breaks += [k / s for k in g_breaks if k != 0 and s != 0]
+
+        def radial(r: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+            fr = _value(f, "f", root11 * r * c)
+            value = fr * _value(g, "g", root22 * r * s) * r * scale if fr != 0 else fr
+            return value, value
+
+        fine, coarse, _ = _integrate(radial, breaks, L.h, L, radial=True)
+        return fine, coarse
+
+    sums = _Sums()
+    if not angles:  # the periodic trapezoidal rule on the circle
+        n = 2 ** (level + 3)
+        for j in range(n):
+            sums.add(j, two_pi / n, ray(two_pi * j / n))
+        return sums.fine, sums.coarse, sums.mass, L.evaluations
+    # each wedge: its θ-integrand is analytic up to the cuts, so Gauss–Legendre with m and 2m nodes
+    m = 3 * 2 ** max(1, level - 1)
+    cuts = sorted(angles)
+    fine = coarse = mass = mpmath.mpf(0)
+    for left, right in itertools.pairwise([*cuts, cuts[0] + two_pi]):
+        mid, rad = (left + right) / 2, (right - left) / 2
+        for n, fine_rule in ((2 * m, True), (m, False)):
+            for t, w in _legendre_mp(n, L.digits):
+                values = ray(mid + rad * t)
+                if fine_rule:
+                    fine += rad * w * values[0]
+                    mass += abs(rad * w * values[0])
+                else:
+                    coarse += rad * w * values[1]
+    return fine, coarse, mass, L.evaluations
+
+
+@functools.lru_cache(maxsize=64)
+def _legendre_mp(n: int, work_dps: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
+    """Gauss–Legendre nodes and weights on [−1, 1] at work_dps digits."""
+    with mpmath.workdps(work_dps + 10):
+        nodes, weights = mpmath.gauss_quadrature(n, "legendre")
+        return tuple(zip(nodes, weights, strict=True))
+
+
+@functools.lru_cache(maxsize=64)
+def _hermite_rule(n: int, work_dps: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
+    """Gauss–Hermite nodes and weights for the standard normal density, at work_dps digits."""
+    with mpmath.workdps(work_dps + 10):
+        nodes, weights = mpmath.gauss_quadrature(n, "hermite")
+        root2, rootpi = mpmath.sqrt(2), mpmath.sqrt(mpmath.pi)
+        return tuple((root2 * x, w / rootpi) for x, w in zip(nodes, weights, strict=True))
 
 
 def expectation(
@@ -712,6 +910,7 @@ def expectation_float64(
         raise SymntkError("kinks must be finite numbers")
     shape = a11.shape
     a11, a22, a12, d = (np.ravel(a) for a in (a11, a22, a12, d))
+    scale = a11 * a22
     point = (a11 == 0) | (a22 == 0)
     safe = np.where(point, 1.0, scale)
     rho = np.where(point, 0.0, np.clip(a12 / np.sqrt(safe), -1, 1))
@@ -722,7 +921,9 @@ def expectation_float64(
     elif not any(kf + kg):
         block, per_entry = _float_polar, 4 * (order // 2) ** 2
     else:
-        block, per_entry = _float_pieces, (1 + len(kf) + len(kg)) * (1 + len(kg)) * (order // 2) ** 2
+        stretch = math.ceil(max(1.0, math.sqrt(float(np.max(np.maximum(a11, a22), initial=0.0)))))
+        pieces = 8 * stretch + 1 + len(kf) + len(kg)
+        block, per_entry = _float_pieces, pieces * (order // 4) * stretch * max(order, pieces * (order // 4))
     out = np.empty(a11.shape)
     step = max(1, _CHUNK // per_entry)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -780,20 +981,29 @@ def _float_pieces(
     f: _Ufunc, g: _Ufunc, r11: np.ndarray, r22: np.ndarray, rho: np.ndarray, beta: np.ndarray,
     kf: list[float], kg: list[float], order: int,
 ) -> np.ndarray:
-    """Conditional integrals split at the kinks (the inner one at moving points), Gauss–Legendre."""
-    m = order // 2
+    """Conditional integrals split at the kinks (the inner one at moving points) and every 2.5/⌈√s⌉,
+    with order/4 Gauss–Legendre nodes per piece; the inner one by the trapezoid when g has no kinks."""
+    m = order // 4
     col = (slice(None), None)
+    stretch = math.ceil(max(1.0, float(np.max(np.maximum(r11, r22), initial=0.0))))
+    cuts = np.linspace(-_REACH, _REACH, 8 * stretch + 1)[1:-1]
     lo, hi = np.full_like(r11, -_REACH), np.full_like(r11, _REACH)
+    grid = [np.full_like(r11, c) for c in cuts]
     outer = [np.where(r11 > 0, k / r11, np.inf) for k in kf]
     outer += [np.where(rho != 0, k / (rho * r22), np.inf) for k in kg]
-    x, wx = _pieces(lo, np.stack(outer, axis=-1) if outer else np.full((r11.size, 0), np.inf), hi, m)
+    x, wx = _pieces(lo, np.stack(outer + grid, axis=-1), hi, m)
     wx = wx * np.exp(-x * x / 2) / _SQRT_2PI
     fx = _values(f, r11[col] * x)  # (e, nx)
-    inner = [(k / r22[col] - rho[col] * x) / beta[col] for k in kg]
-    inner = [np.where(np.isnan(b) | (beta[col] == 0), np.inf, b) for b in inner]
-    shape = x.shape
-    breaks = np.stack(inner, axis=-1) if inner else np.full((*shape, 0), np.inf)
-    y, wy = _pieces(np.full(shape, -_REACH), breaks, np.full(shape, _REACH), m if kg else order)
+    if kg:
+        shape = x.shape
+        inner = [(k / r22[col] - rho[col] * x) / beta[col] for k in kg]
+        inner = [np.where(np.isnan(b) | (beta[col] == 0), np.inf, b) for b in inner]
+        inner += [np.full(shape, c) for c in cuts]
+        y, wy = _pieces(np.full(shape, -_REACH), np.stack(inner, axis=-1), np.full(shape, _REACH), m)
+    else:
+        step = 2 * _REACH / order / stretch
+        y = np.arange(-math.ceil(_REACH / step), math.ceil(_REACH / step) + 1) * step
+        y, wy = y[None, None, :], np.full((1, 1, y.size), step)
     wy = wy * np.exp(-y * y / 2) / _SQRT_2PI
     v = r22[:, None, None] * (rho[:, None, None] * x[:, :, None] + beta[:, None, None] * y)
     return np.asarray(np.sum(fx * np.sum(_values(g, v) * wy, axis=-1) * wx, axis=-1))
