@@ -549,7 +549,11 @@ def sphere_polynomial_dimension(dim: int, degree: int) -> int:
 def smallest_eigenvalue(
     points: ArrayLike, activation: str, depth: int, beta: float = 0.0, dps: int = 40
 ) -> SmallestEigenvalue:
-    """Proposition 2 (seed 002 §7): the smallest eigenvalue of Θ^(L)(x_i, x_j) on points of the sphere."""
+    """Proposition 2 (seed 002 §7): the smallest eigenvalue of Θ^(L)(x_i, x_j) on points of the sphere.
+
+    The float64 points are projected onto the unit sphere at 2·dps digits (so that a polynomial σ's rank
+    deficit is not masked by points 10^{-16} off the sphere) and Θ^(L) is evaluated at ``dps`` digits.
+    """
     import mpmath
 
     from .limits import kernels
@@ -557,7 +561,14 @@ def smallest_eigenvalue(
     pts = np.atleast_2d(np.asarray(points, dtype=np.float64))
     if not np.allclose(np.linalg.norm(pts, axis=1), 1.0, rtol=0, atol=1e-12):
         raise SymntkError("Proposition 2 is about points of the unit sphere: normalize the inputs")
-    rows = [[repr(float(v)) for v in p] for p in pts]
+    with mpmath.workdps(
+        2 * dps + 10
+    ):  # the points projected onto the sphere far beyond the working precision
+        rows = []
+        for p in pts:
+            coords = [mpmath.mpf(float(v)) for v in p]
+            norm = mpmath.sqrt(mpmath.fsum(c * c for c in coords))
+            rows.append([mpmath.nstr(c / norm, 2 * dps + 5) for c in coords])
     theta = kernels(rows, activation=activation, depth=depth, beta=repr(float(beta)), dps=dps).ntk
     n = pts.shape[0]
     with mpmath.workdps(dps + 10):
