@@ -33,6 +33,14 @@ def test_a_limit_sympy_cannot_take_is_checked_numerically() -> None:
     assert wrong.status is Status.REFUTED
 
 
+def test_a_slow_numerical_decay_is_undecided_and_a_gap_that_stays_is_refuted() -> None:
+    wiggle = f(x + 1 / n) - f(x)  # keeps SymPy's limit out of the way
+    slow = tends_to(n ** sp.Rational(-1, 100) * (1 + wiggle), 0, n)
+    assert slow.status is Status.UNDECIDED  # n^(-1/100) is still 0.69 at n = 10^16: no verdict either way
+    stuck = tends_to(1 + wiggle, 0, n)
+    assert stuck.status is Status.REFUTED
+
+
 @pytest.mark.parametrize(
     ("expr", "rate", "status"),
     [
