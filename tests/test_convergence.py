@@ -7,10 +7,10 @@ import json
 import mpmath
 import numpy as np
 import pytest
+import sympy as sp
 
 from symntk import SymntkError
-from symntk.check import Claim, Status
-from symntk.check.relation import Relation
+from symntk.check import Derivation, Status, Step, limit
 from symntk.cli import main
 from symntk.convergence import (
     check_strategy,
@@ -148,16 +148,35 @@ def test_training_changes_the_kernel_and_weights_less_as_width_grows() -> None:
     assert result.rates["train_gap"].ci[1] < 0
 
 
-def test_check_strategy_turns_an_experiment_into_verdicts() -> None:
-    claim = Claim(lhs=0, rhs=0, relation=Relation.of("="), label="NTK error = O(n^{-1/2})")
+@pytest.mark.parametrize(("exponent", "status"), [(-0.5, Status.CONSISTENT), (-1.0, Status.REFUTED)])
+def test_a_limit_step_of_a_derivation_is_checked_by_the_fitted_rate(exponent: float, status: Status) -> None:
+    """check_strategy implements the checker's Strategy protocol: a limit step comes out consistent with
+    the fitted exponent, or refuted when the interval excludes the claimed one."""
+    n = sp.Symbol("n", positive=True, integer=True)
 
     def experiment(seed: int) -> object:
-        return kernel_convergence("erf", 3, 0.1, widths=(32, 128, 512), samples=6, seed=seed)
+        return kernel_convergence("erf", 3, 0.1, widths=(16, 64, 256), samples=4, seed=seed)
 
-    assert (
-        check_strategy(experiment, quantity="ntk", exponent=-0.5)(claim, seed=1).status is Status.CONSISTENT
+    derivation = Derivation(
+        id="ntk-limit",
+        title="The empirical NTK tends to its limit",
+        statement="Θ̂ → Θ^(L) ⊗ Id",
+        start=sp.Function("Theta_hat")(n),
+        kind="theorem",
+        steps=[
+            Step(
+                sp.Symbol("Theta_infinity"),
+                limit(n),
+                "Theorem 1, fluctuations of order n^{-1/2}",
+                strategy=check_strategy(experiment, quantity="ntk", exponent=exponent),
+            )
+        ],
     )
-    assert check_strategy(experiment, quantity="ntk", exponent=-1.0)(claim, seed=1).status is Status.REFUTED
+    result = derivation.check(seed=0)
+    verdict = result.steps[0].verdict
+    assert verdict.status is status
+    assert verdict.data["claimed"] == exponent and len(verdict.data["interval"]) == 2
+    assert result.status is status
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
