@@ -224,12 +224,18 @@ def batches(
 
 
 def memory_budget() -> float:
-    """Half the memory the operating system reports available (4 GiB if it does not say)."""
+    """Half the memory the operating system reports available (MemAvailable; 4 GiB if it does not say)."""
     try:
-        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return 0.5 * 1024 * float(line.split()[1])
+    except OSError:
+        pass
+    try:
+        return 0.5 * float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (ValueError, OSError, AttributeError):
-        available = 8 * 2**30
-    return 0.5 * float(available)
+        return 4.0 * 2**30
 
 
 def memory_bytes(
