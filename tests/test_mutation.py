@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from symntk.check import mutation
-from symntk.check.identities import IDENTITIES
+from symntk.check.identities import IDENTITIES, Identity
 
 x, y = sp.symbols("x y", real=True)
 n = sp.Symbol("n", integer=True, positive=True)
@@ -53,6 +53,27 @@ def test_every_mutant_of_every_registered_identity_is_refuted() -> None:
     assert report.kill_rate == 1.0 and report.false_refutation_rate == 0.0
     assert report.mutants >= 3 * len(IDENTITIES)
     assert set(report.by_operator) == set(mutation.OPERATORS)  # every kind of mutation was exercised
+
+
+def _network_identities() -> list[Identity]:
+    """The exact identities the seeds' NTK proofs rest on, as symntk.network derives them (seed 000,
+    Theorem 1; seed 002, Lemma 1): correct identities the test suite uses, so they join the mutation test."""
+    from symntk.network import Network, backprop_gradient_identity, ntk_base_case, ntk_chain_rule
+
+    net = Network((2, 2, 1))
+    found = [(f.__name__, f(net)) for f in (ntk_base_case, ntk_chain_rule, backprop_gradient_identity)]
+    return [Identity(name, ident.lhs, ident.rhs, {}, ident.statement) for name, ident in found]
+
+
+@pytest.mark.parametrize(
+    "limit", [pytest.param(6, id="sample"), pytest.param(None, marks=pytest.mark.slow, id="all")]
+)
+def test_every_mutant_of_the_network_identities_is_refuted(limit: int | None) -> None:
+    report = mutation.run(_network_identities(), limit=limit, seed=0)
+    print(report.summary())
+    assert report.false_refutations == []
+    assert report.survivors == [], [(name, m.description, str(v)) for name, m, v in report.survivors]
+    assert report.mutants >= 3 * report.identities
 
 
 @pytest.mark.slow

@@ -58,8 +58,8 @@ def _children(node: sp.Basic) -> Iterable[int]:
         return [0]
     if isinstance(node, sp.Subs):
         return [2]
-    if isinstance(node, sp.Tuple):
-        return []
+    if isinstance(node, sp.ImmutableMatrix):
+        return [2]  # the entries (rows and columns are args 0 and 1)
     if isinstance(node, sp.MatrixSymbol | sp.Indexed | sp.IndexedBase | sp.Symbol | sp.Number):
         return []
     if isinstance(node, sp.matrices.expressions.matexpr.MatrixElement):
@@ -136,6 +136,8 @@ def _node_mutations(
 
 def mutants(expr: sp.Basic) -> list[Mutant]:
     """Every single-change near miss of ``expr`` (see the module docstring), well-formed and distinct."""
+    if isinstance(expr, sp.MatrixBase):
+        expr = sp.ImmutableMatrix(expr)
     bound = _bound(expr)
     scalars = sorted(
         (
