@@ -338,6 +338,43 @@ def test_text_outside_the_grammar_is_rejected_with_one_line(text: str, says: str
     assert "\n" not in message
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\\sin " * 300 + "x",
+        "\\hat{" * 200 + "x" + "}" * 200,
+        "{" * 300 + "x" + "}" * 300,
+        "x^{" * 200 + "2" + "}" * 200,
+    ],
+)
+def test_deep_nesting_is_an_error_not_a_stack_overflow(text: str) -> None:
+    with pytest.raises(SymntkError, match="nested more than"):
+        parse_latex(text)
+
+
+def test_mutated_latex_raises_only_symntk_errors() -> None:
+    """Random edits of valid texts (deletions, insertions of texts and of single tokens) either parse or raise
+    SymntkError with one line: never another exception (an internal error in the CLI)."""
+    texts = [sp.latex(e) for e in HAND_CORPUS]
+    rng = random.Random(5)
+    pieces = ["{", "}", "(", ")", "^", "_", "d", "\\", "-", "1", "|", "'", "\\partial", " ", "\\left(", ","]
+    for _ in range(1500):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            lo, hi = sorted(rng.randrange(len(text) + 1) for _ in range(2))
+            roll = rng.random()
+            if roll < 0.4:
+                text = text[:lo] + text[hi:]
+            elif roll < 0.7:
+                text = text[:lo] + rng.choice(texts) + text[lo:]
+            else:
+                text = text[:lo] + rng.choice(pieces) + text[lo:]
+        try:
+            parse_latex(text)
+        except SymntkError as exc:
+            assert "\n" not in str(exc)
+
+
 def test_a_declared_function_needs_its_arguments() -> None:
     with pytest.raises(SymntkError, match="declared a function"):
         parse_latex("\\sigma + 1", functions=["sigma"])

@@ -63,7 +63,7 @@ __all__ = ["Parsed", "parse_condition", "parse_latex", "parse_texts"]
 
 #: Longest text accepted, in characters, and deepest nesting of groups.
 MAX_LENGTH = 20_000
-MAX_DEPTH = 60
+MAX_DEPTH = 100
 #: Largest exact integer power or factorial built while parsing, in bits (beyond it the text is rejected).
 MAX_BITS = 100_000
 
@@ -436,6 +436,8 @@ class _Parser:
 
     def child(self, tokens: list[_Token]) -> _Parser:
         end = _Token("end", "", tokens[-1].col + len(tokens[-1].text) if tokens else self.tok.col)
+        self.nest()
+        self.depth -= 1
         return _Parser(self.text, [*tokens, end], self.vocabulary, self.usage, self.scope, self.depth + 1)
 
     def group_tokens(self) -> list[_Token]:
@@ -459,6 +461,8 @@ class _Parser:
         tok = self.tok
         if tok.kind in ("num", "letter", "cmd"):
             if tok.kind == "num" and len(tok.text) > 1:  # TeX reads x^23 as x^{2}3
+                if tok.text[1] == ".":
+                    raise self.error(f"write the argument {tok.text} in braces: {{{tok.text}}}")
                 self.tokens[self.i] = _Token("num", tok.text[1:], tok.col + 1)
                 return [_Token("num", tok.text[0], tok.col)]
             self.next()
@@ -500,10 +504,14 @@ class _Parser:
         tok = self.tok
         return (tok.kind == "op" and tok.text in "<>") or (tok.kind == "cmd" and tok.text in _RELATIONS)
 
-    def expr(self) -> sp.Expr:
+    def nest(self) -> None:
+        """Count one level of nesting: a text nested too deeply is rejected, not a stack overflow."""
+        self.depth += 1
         if self.depth > MAX_DEPTH:
             raise self.error(f"nested more than {MAX_DEPTH} levels deep")
-        self.depth += 1
+
+    def expr(self) -> sp.Expr:
+        self.nest()
         sign = 1
         if self.at("op", "-") or self.at("op", "+"):
             sign = -1 if self.next().text == "-" else 1
@@ -558,6 +566,12 @@ class _Parser:
         return sp.Mul(*factors)
 
     def factor(self) -> sp.Expr:
+        self.nest()
+        value = self.unnested_factor()
+        self.depth -= 1
+        return value
+
+    def unnested_factor(self) -> sp.Expr:
         start = self.tok
         if start.kind == "letter" or (
             start.kind == "cmd"
@@ -935,7 +949,10 @@ class _Parser:
             raise self.error("atan_2 takes two arguments", tok)
         elif name not in _MULTI_ARGUMENT and len(args) != 1:
             raise self.error(f"'{name}' takes one argument, got {len(args)}", tok)
-        value = _FUNCTIONS[name](*args)
+        try:
+            value = _FUNCTIONS[name](*args)
+        except (TypeError, ValueError) as exc:  # e.g. max of values that cannot be compared
+            raise self.error(f"cannot apply '{name}': {' '.join(str(exc).split())}", tok) from None
         if base is not None:
             value = value / sp.log(base)
         return value if power is None else _power(value, power, self, tok)
