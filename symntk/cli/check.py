@@ -142,9 +142,11 @@ def _print_table(results: list[DerivationResult], summary: dict[str, int], secon
                     Outcome.ERRATUM: "erratum (refuted as expected)",
                     Outcome.UNDECIDED: "undecided",
                 }[s.outcome]
-                console.print(
-                    f"{r.derivation.id}, step {s.index}: {what}: {s.verdict.evidence}", soft_wrap=True
-                )
+                line = f"{r.derivation.id}, step {s.index}: {what}: {s.verdict.evidence}"
+                if s.step.erratum is not None:
+                    fixed = s.corrected.status.value if s.corrected is not None else "not checked"
+                    line += f"; {s.step.erratum.note}; the correction is {fixed}"
+                console.print(line, soft_wrap=True)
         if r.conclusion is not None and not r.conclusion.status.passes:
             console.print(f"{r.derivation.id}, conclusion: {r.conclusion}", soft_wrap=True)
     totals = ", ".join(f"{v} {k}" for k, v in summary.items())
