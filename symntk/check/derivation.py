@@ -59,7 +59,20 @@ class Erratum:
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a chain: ``previous relation expression``, with the reason it holds."""
+    """One step of a chain: ``previous relation expression``, with the reason it holds.
+
+    - ``expression``: a SymPy expression or matrix, a zero-argument callable returning one, or LaTeX text;
+    - ``relation``: a :class:`~symntk.check.relation.Relation` or one of ``= <= ≤ >= ≥ E``;
+    - ``justification``: the reason, as the source gives it ("chain rule", "by the CLT as n → ∞");
+    - ``hint``: a note for readers on how the step is checked (not interpreted);
+    - ``strategy``: a custom check (the :class:`~symntk.check.strategy.Strategy` protocol), else the default
+      for the relation;
+    - ``erratum``: the correction, when the step is wrong as the source writes it;
+    - ``assumptions``: extra assumptions for this step only;
+    - ``options``: keyword arguments for the default check (``points``, ``dps``, ``timeout``, ``symbolic``,
+      ``samples`` …);
+    - ``written``: the step as the source typesets it (LaTeX), for reports.
+    """
 
     expression: Any
     relation: Relation | str = "="
@@ -210,8 +223,8 @@ class Derivation:
     """A checked derivation (see the module docstring).
 
     ``id`` is a short stable name (``"linear-regression-tangent-kernel"``); ``kind`` one of :data:`KINDS`;
-    ``statement`` the claim, as a SymPy relation (then the chain's conclusion is checked against it) or
-    as text;
+    ``statement`` the claim, as a SymPy relation (then the chain's conclusion is checked against its right
+    side; when ``start`` is given, its left side only names the start, e.g. Θ(x, x′)) or as text;
     ``assumptions`` apply to every step; ``functions`` names generic functions for steps written in LaTeX;
     ``source`` says where the derivation comes from; ``references`` are BibTeX keys or entries.
     """
