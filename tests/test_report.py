@@ -16,7 +16,7 @@ from symntk.check import Derivation, Erratum, Source, Status, Step, equal
 from symntk.report import bibliography, escape_tex, markdown, vet_formula, write_report
 from symntk.report.documents import errata, order, view
 from symntk.report.output import MANIFEST, render_tree
-from symntk.report.seeds import position
+from symntk.report.seeds import heading, position
 from symntk.report.templates import environment
 from symntk.report.typesetting import Tex, formula
 
@@ -198,9 +198,20 @@ def test_a_seed_report_follows_the_seed_order(tmp_path: Path, results: list) -> 
     render_tree(results, tmp_path, figures=False)
     seed = (tmp_path / "seed-002.tex").read_text()
     assert seed.index(r"\input{appendix/earlier}") < seed.index(r"\input{appendix/square-of-a-sum}")
-    assert position(Source("000_08eb6ccc4f7c932b.txt", "Proof of Proposition 1, base case")) < position(
-        Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, base case")
-    )
+    assert r"\section{\S{}2 Neural tangent kernel}" in seed and r"\subsection{Earlier}" in seed
+    assert seed.index(r"\S{}2 Neural") < seed.index("appendix/earlier") < seed.index(r"\S{}3 Gaussian")
+    proposition = Source("000_08eb6ccc4f7c932b.txt", "Proof of Proposition 1, base case")
+    theorem = Source("000_08eb6ccc4f7c932b.txt", "Theorem 1, induction step")
+    nowhere = Source("000_08eb6ccc4f7c932b.txt", "an appendix")
+    assert position(proposition) < position(theorem) < position(nowhere)
+    assert (heading(theorem), heading(nowhere)) == ("Proof of Theorem 1", "Other results")
+    slides = [Source("001_9a6c6fe078691bcf.txt", f"slide {k}") for k in (26, 15, 16, 5)]
+    assert [heading(s)[:12] for s in sorted(slides, key=position)] == [
+        "Tangent kern",
+        "GP property ",
+        "GP property ",
+        "Exercise sol",
+    ]
 
 
 def test_the_same_sources_give_byte_identical_tex(tmp_path: Path, results: list) -> None:

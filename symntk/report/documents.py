@@ -32,7 +32,7 @@ from ..check.relation import Relation
 from ..check.verdict import Status, Verdict
 from . import bibliography
 from .bibliography import Reference
-from .seeds import Seed, position, seed_of
+from .seeds import Seed, heading, position, seed_of
 from .templates import render
 from .typesetting import MEANINGS, Tex, formula, mark, relation, step_formula
 
@@ -354,7 +354,8 @@ def _references(
 
 
 def seed_document(seed: Seed, views: Sequence[View], figures: Sequence[Figure]) -> str:
-    """The report of one seed text: its derivations in the seed's order, and the figures that belong to it."""
+    """The report of one seed text: its derivations in the seed's order, a section per part of the seed's
+    outline, and the figures that belong to it."""
     mine = [f for f in figures if f.source.file == seed.file]
     items: list[tuple[tuple[int, tuple[int, ...]], int, View | Figure]] = []
     for i, v in enumerate(views):
@@ -362,11 +363,17 @@ def seed_document(seed: Seed, views: Sequence[View], figures: Sequence[Figure]) 
     for i, f in enumerate(mine):
         items.append((position(f.source), len(views) + i, f))
     items.sort(key=lambda item: (item[0], item[1]))
+    parts: list[tuple[str | None, list[tuple[str, View | Figure]]]] = []
+    for _, _, x in items:
+        head = heading(x.source if isinstance(x, Figure) else _source(x)) if seed.outline else None
+        if not parts or parts[-1][0] != head:
+            parts.append((head, []))
+        parts[-1][1].append(("figure" if isinstance(x, Figure) else "derivation", x))
     return render(
         "seed.tex",
         seed=seed,
         seed_reference=Tex(seed.reference) if seed.reference else None,
-        items=[("figure" if isinstance(x, Figure) else "derivation", x) for _, _, x in items],
+        parts=parts,
         kinds=_kinds(views),
         legend=legend(),
         references=_references(views, mine, seed),

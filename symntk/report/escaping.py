@@ -169,8 +169,11 @@ MATH: dict[str, str] = {
 
 _SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵣᵤᵥ", "0123456789+-=()aeoxhklmnpstijruv", strict=True))
 _SUPERSCRIPTS = dict(
-    zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿᵀʳᵏˡᵐᵗᵃᵇᶜᵈᵉᶠᵍʰʲᵒᵖˢᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵁⱽᵂ",
-        "0123456789+-=()inTrklmtabcdefghjopsuvwxyzABDEGHIJKLMNOPRUVW", strict=True)
+    zip(
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿᵀʳᵏˡᵐᵗᵃᵇᶜᵈᵉᶠᵍʰʲᵒᵖˢᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵁⱽᵂ",
+        "0123456789+-=()inTrklmtabcdefghjopsuvwxyzABDEGHIJKLMNOPRUVW",
+        strict=True,
+    )
 )
 
 #: Combining marks: the accent command each puts on the character before it.
