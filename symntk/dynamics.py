@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._errors import SymntkError
-from .empirical import Array, Ensemble, backward, forward, ntk
+from .empirical import Array, Ensemble, backward, check_layer_rates, forward, ntk
 
 
 def loss_and_gradient(ensemble: Ensemble, x: ArrayLike, y: ArrayLike) -> tuple[Array, Ensemble, Array]:
@@ -122,10 +123,14 @@ def train(
     steps: int,
     x_test: ArrayLike | None = None,
     record: int = 1,
+    layer_rates: Sequence[tuple[float, float]] | None = None,
 ) -> Trajectory:
     """Full-batch gradient descent on 𝓛(θ) = (1/M) Σ_a ½|f(x_a) − y_a|², all networks of the ensemble at once.
 
-    Records every ``record`` steps (and the last). Warns (RuntimeWarning) when η exceeds
+    ``layer_rates`` = ((c_0, c'_0), …) multiplies the learning rate by c_ℓ on W^(ℓ) and c'_ℓ on b^(ℓ)
+    (seed 001 slide 12: standard parametrization with c_ℓ = 1/n_ℓ, c'_ℓ = β² follows NTK parametrization);
+    the recorded kernels are then the matching tangent kernel (:func:`symntk.empirical.ntk`). Records every
+    ``record`` steps (and the last). Warns (RuntimeWarning) when η exceeds
     :func:`max_stable_learning_rate`, and stops with a :class:`SymntkError` naming the step at which the loss
     stops being finite.
     """
@@ -145,7 +150,8 @@ def train(
     )
     m = x.shape[0]
     both = np.concatenate([x, x_test])
-    theta_ref = ntk(ensemble, both)
+    rates = check_layer_rates(arch, layer_rates)
+    theta_ref = ntk(ensemble, both, layer_rates=rates)
     bound = max_stable_learning_rate(theta_ref[:, :m, :, :m])
     if eta > bound:
         warnings.warn(
@@ -174,7 +180,7 @@ def train(
             out_train.append(f_train)
             out_test.append(forward(current, x_test).outputs)
             losses.append(loss)
-            change = ntk(current, both) - theta_ref
+            change = ntk(current, both, layer_rates=rates) - theta_ref
             dk.append(np.linalg.norm(change.reshape(ensemble.samples, -1), axis=1) / ref_norm)
             moved_w = _squared_norms(
                 [w - w0 for w, w0 in zip(current.weights, ensemble.weights, strict=True)]
@@ -186,8 +192,8 @@ def train(
             break
         current = Ensemble(
             arch,
-            tuple(w - eta * g for w, g in zip(current.weights, grad.weights, strict=True)),
-            tuple(b - eta * g for b, g in zip(current.biases, grad.biases, strict=True)),
+            tuple(w - eta * c * g for w, g, (c, _) in zip(current.weights, grad.weights, rates, strict=True)),
+            tuple(b - eta * c * g for b, g, (_, c) in zip(current.biases, grad.biases, rates, strict=True)),
         )
     return Trajectory(
         steps=np.array(recorded),

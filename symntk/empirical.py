@@ -380,11 +380,19 @@ def _kernel_parts(
     return fwd1, sig1, fwd2, backward(ensemble, fwd2)
 
 
-def ntk(ensemble: Ensemble, x1: ArrayLike, x2: ArrayLike | None = None) -> Array:
+def ntk(
+    ensemble: Ensemble,
+    x1: ArrayLike,
+    x2: ArrayLike | None = None,
+    *,
+    layer_rates: Sequence[tuple[float, float]] | None = None,
+) -> Array:
     """The empirical NTK Θ_{kk'}(x, x'), shape (S, N, n_L, N', n_L), by the structured algorithm.
 
     Θ = Σ_ℓ (δ^(ℓ+1) Gram) ⊙ (m_ℓ² α^(ℓ) Gram + m_b²) (module docstring), at O(S N² n_L² Σ n_ℓ) cost and
-    without the (N n_L)×P Jacobian.
+    without the (N n_L)×P Jacobian. With ``layer_rates`` = ((c_0, c'_0), …) it is the tangent kernel of
+    gradient descent whose learning rate is η c_ℓ on W^(ℓ) and η c'_ℓ on b^(ℓ),
+    Σ_ℓ (δ^(ℓ+1) Gram) ⊙ (c_ℓ m_ℓ² α^(ℓ) Gram + c'_ℓ m_b²) (seed 001 slide 12).
 
     >>> import numpy as np
     >>> net = sample(Architecture((2, 16, 16, 1), "relu", beta=0.1), 1, seed=0)
@@ -396,16 +404,36 @@ def ntk(ensemble: Ensemble, x1: ArrayLike, x2: ArrayLike | None = None) -> Array
     fwd1, sig1, fwd2, sig2 = _kernel_parts(ensemble, x1, x2)
     s = ensemble.samples
     n1, n2, k = fwd1.outputs.shape[1], fwd2.outputs.shape[1], arch.widths[-1]
+    rates = check_layer_rates(arch, layer_rates)
     theta = np.zeros((s, n1 * k, n2 * k))
-    for layer in range(arch.depth):
+    for layer, (c_w, c_b) in enumerate(rates):
         m_w, m_b = arch.multipliers(layer)
         d1 = sig1[layer].reshape(s, n1 * k, -1)
         d2 = sig2[layer].reshape(s, n2 * k, -1)
         signal_gram = d1 @ d2.transpose(0, 2, 1)
-        act_gram = m_w**2 * (fwd1.activations[layer] @ fwd2.activations[layer].transpose(0, 2, 1)) + m_b**2
+        gram = fwd1.activations[layer] @ fwd2.activations[layer].transpose(0, 2, 1)
+        act_gram = c_w * m_w**2 * gram + c_b * m_b**2
         signal_gram *= np.repeat(np.repeat(act_gram, k, axis=1), k, axis=2)
         theta += signal_gram
     return theta.reshape(s, n1, k, n2, k)
+
+
+def check_layer_rates(
+    architecture: Architecture, layer_rates: Sequence[tuple[float, float]] | None
+) -> list[tuple[float, float]]:
+    """Per-layer learning-rate factors (weights, biases), all 1 by default; refuses malformed ones."""
+    if layer_rates is None:
+        return [(1.0, 1.0)] * architecture.depth
+    try:
+        rates = [(float(a), float(b)) for a, b in layer_rates]
+    except (TypeError, ValueError):
+        raise SymntkError("layer_rates must be one pair (weights, biases) of numbers per layer") from None
+    if len(rates) != architecture.depth or not all(math.isfinite(v) and v >= 0 for r in rates for v in r):
+        raise SymntkError(
+            f"layer_rates must be {architecture.depth} pairs of finite numbers ≥ 0, one per layer, "
+            f"got {layer_rates}"
+        )
+    return rates
 
 
 def nngp(ensemble: Ensemble, x1: ArrayLike, x2: ArrayLike | None = None) -> Array:

@@ -122,3 +122,21 @@ def test_bad_training_arguments_are_refused() -> None:
         train(net, X, Y[:, :1], learning_rate=0.1, steps=3)
     with pytest.raises(SymntkError, match="steps"):
         train(net, X, Y, learning_rate=0.1, steps=-2)
+
+
+def test_standard_parametrization_with_layer_rates_trains_like_ntk_parametrization() -> None:
+    """Seed 001 slide 12, exercise 2: with learning rate η/n_ℓ on W^(ℓ) and ηβ² on b^(ℓ), gradient descent in
+    standard parametrization is gradient descent in NTK parametrization with η, step by step."""
+    beta, widths = 0.4, (2, 7, 5, 2)
+    ntk_net = sample(Architecture(widths, "tanh", beta=beta, parametrization="ntk"), 2, seed=8)
+    std_net = sample(Architecture(widths, "tanh", beta=beta, parametrization="standard"), 2, seed=8)
+    rates = [(1 / n, beta**2) for n in widths[:-1]]
+    np.testing.assert_allclose(ntk(std_net, X, layer_rates=rates), ntk(ntk_net, X), rtol=1e-13, atol=1e-15)
+    a = train(ntk_net, X, Y, learning_rate=0.5, steps=50, x_test=X_TEST, record=10)
+    b = train(std_net, X, Y, learning_rate=0.5, steps=50, x_test=X_TEST, record=10, layer_rates=rates)
+    np.testing.assert_allclose(b.train_outputs, a.train_outputs, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(b.test_outputs, a.test_outputs, rtol=0, atol=1e-12)
+    plain = train(std_net, X, Y, learning_rate=0.5 / 7, steps=50, x_test=X_TEST, record=10)
+    assert np.abs(plain.test_outputs[-1] - a.test_outputs[-1]).max() > 1e-3  # one global rate does not do it
+    with pytest.raises(SymntkError, match="3 pairs"):
+        train(std_net, X, Y, learning_rate=0.5, steps=1, layer_rates=rates[:2])
