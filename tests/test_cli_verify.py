@@ -34,6 +34,9 @@ def _verdict(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[
         ("\\frac{d}{dx} \\sigma(w x)", "w \\sigma'(w x)", "--function", "sigma"),
         ("\\frac{\\partial}{\\partial w} e^{-w^{2}/2}", "-w e^{-w^{2}/2}"),
         ("\\operatorname{erf}(x)", "1 - \\operatorname{erfc}(x)"),
+        ("\\sum_{i=1}^{n} 1", "n"),  # n bounds the sum: a positive integer
+        ("\\Sigma^{(\\ell)}(x, y) + 1", "1 + \\Sigma^{(\\ell)}(x, y)", "--function", "\\Sigma^{(\\ell)}"),
+        ("\\int_{-\\infty}^{\\infty} \\frac{e^{-u^{2}/2}}{\\sqrt{2\\pi}} u^{2} \\, du", "1"),
     ],
 )
 def test_true_identities_pass_with_exit_0(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:

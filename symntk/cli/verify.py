@@ -6,11 +6,14 @@ log, erf, sums with bounds, subscripts such as W_{ik} and \\alpha^{(\\ell)}, and
 \\frac{d}{dt} or \\frac{\\partial}{\\partial w} applied to the rest of the term. Symbols are real unless
 --positive says so; a symbol in the bounds of a sum is a positive integer. A letter before parentheses is a
 product unless --function declares it: n (n+1) is n·(n+1), and \\sigma(x) applies σ only with
---function sigma. --where (repeatable) restricts the domain by an inequality, e.g. --where 'c^2 < a b'.
+--function sigma (then \\sigma'(u) is its derivative). e is Euler's number; i is an ordinary real symbol
+(an index), not the imaginary unit. --where (repeatable) restricts the domain by an inequality, e.g.
+--where 'c^2 < a b'.
 
 The check (symntk.check.equal): proved when the difference simplifies to 0 under the assumptions; verified
-when both sides agree at independent random points (exactly, or to 50 and 100 digits); refuted with a
-counterexample; undecided when neither could be established in time.
+when both sides agree at independent random points (exactly, or to at least 40 digits with a residual that
+shrinks as the precision grows); refuted with a counterexample; undecided when neither could be established
+in time.
 
 Exit status: 0 when the identity is proved or verified; 1 when it is refuted; 4 when it is undecided (or only
 consistent, which is numerical evidence, not a check of an identity): never a pass; 2 for bad input (one line
@@ -21,7 +24,7 @@ Examples:
   symntk verify '\\sum_{i=1}^{n} i' '\\frac{n (n+1)}{2}'
   symntk verify '\\arccos\\left(\\frac{c}{\\sqrt{a b}}\\right)' \\
       '\\arctan\\left(\\frac{\\sqrt{a b - c^{2}}}{c}\\right)' --positive a,b,c --where 'c^2 < a b'
-  symntk verify '\\frac{d}{dx} \\sigma(w x)' 'w \\dot{\\sigma}(w x)' --function sigma,sigmadot
+  symntk verify '\\frac{d}{dx} \\sigma(w x)' "w \\sigma'(w x)" --function sigma
 """
 
 from __future__ import annotations
