@@ -50,7 +50,7 @@ def less_equal(
     >>> a, b = sp.symbols("a b")
     >>> less_equal(2 * a * b, a**2 + b**2).status.value in ("proved", "consistent")
     True
-    >>> less_equal(a * b, a**2 + b**2, seed=1).status.value
+    >>> less_equal(3 * a * b, a**2 + b**2, seed=1).status.value
     'refuted'
     """
     given = Assumptions.of(assumptions)
