@@ -108,7 +108,7 @@ def compare(lhs: sp.Basic, rhs: sp.Basic, dps: int) -> Comparison:
             return Comparison(Agreement.AGREE, _show(l2, 20), _show(r2, 20), 0.0)
         rel1, rel2 = d1 / s1 if s1 else mpmath.mpf(0), d2 / s2
         # enough digits to show where the two sides part, at least 20
-        digits = 20 if rel2 == 0 else min(2 * dps, max(20, int(-mpmath.log10(rel2)) + 6))
+        digits = 20 if rel2 == 0 else min(2 * dps - 10, max(20, int(-mpmath.log10(rel2)) + 6))
         show_l, show_r = _show(l2, digits), _show(r2, digits)
         if rel1 <= mpmath.mpf(10) ** (-(dps - 10)) and rel2 <= mpmath.mpf(10) ** (-(2 * dps - 10)):
             return Comparison(Agreement.AGREE, show_l, show_r, float(rel2))
