@@ -642,7 +642,7 @@ class Network:
         replaced by random rational polynomials): a nonzero difference refutes, agreement is evidence.
         """
         left, right = _as_matrix(lhs), _as_matrix(rhs)
-        if left.has(sympy.Sum) or right.has(sympy.Sum):
+        if _contains_sum([*left, *right]):
             left, right = self.expand_sums(left), self.expand_sums(right)
         if left.shape != right.shape:
             raise SymntkError(f"{statement}: the sides have shapes {left.shape} and {right.shape}")
@@ -699,6 +699,21 @@ def _resolve_parametrization(value: object) -> tuple[str, Rational | None]:
     if not isinstance(exponent, Rational):
         raise SymntkError(f"a parametrization exponent is a rational number, got {exponent}")
     return f"n^-({exponent})", exponent
+
+
+def _contains_sum(exprs: Iterable[Expr]) -> bool:
+    """Whether a ``Sum`` occurs in the expressions (a walk that visits each shared subexpression once)."""
+    seen: set[int] = set()
+    stack = list(exprs)
+    while stack:
+        e = stack.pop()
+        if id(e) in seen or e.is_Atom:
+            continue
+        seen.add(id(e))
+        if isinstance(e, sympy.Sum):
+            return True
+        stack.extend(e.args)
+    return False
 
 
 def _as_matrix(value: Any) -> Matrix:
@@ -896,24 +911,24 @@ class _Surd:
 
     __slots__ = ("terms",)
 
-    def __init__(self, terms: dict[int, Fraction]) -> None:
+    def __init__(self, terms: dict[int, Any]) -> None:
         self.terms = {r: c for r, c in terms.items() if c}
 
     @classmethod
-    def rational(cls, q: Fraction | int) -> _Surd:
-        return cls({1: Fraction(q)})
+    def rational(cls, q: Any | int) -> _Surd:
+        return cls({1: MPQ(q)})
 
     @classmethod
-    def sqrt(cls, q: Fraction) -> _Surd:
+    def sqrt(cls, q: Any) -> _Surd:
         if q < 0:
             raise _Unsupported("square root of a negative number")
-        num = q.numerator * q.denominator  # √(p/d) = √(p d)/d
+        num = int(q.numerator) * int(q.denominator)  # √(p/d) = √(p d)/d
         s, r = _squarefree(num)
-        return cls({r: Fraction(s, q.denominator)})
+        return cls({r: MPQ(s, int(q.denominator))})
 
-    def as_rational(self) -> Fraction | None:
+    def as_rational(self) -> Any | None:
         if not self.terms:
-            return Fraction(0)
+            return MPQ(0)
         if set(self.terms) == {1}:
             return self.terms[1]
         return None
@@ -921,19 +936,24 @@ class _Surd:
     def __add__(self, other: _Surd) -> _Surd:
         out = dict(self.terms)
         for r, c in other.terms.items():
-            out[r] = out.get(r, Fraction(0)) + c
+            out[r] = out.get(r, MPQ(0)) + c
         return _Surd(out)
 
     def __neg__(self) -> _Surd:
         return _Surd({r: -c for r, c in self.terms.items()})
 
     def __mul__(self, other: _Surd) -> _Surd:
-        out: dict[int, Fraction] = {}
+        if len(self.terms) == 1 and len(other.terms) == 1:
+            ((r1, c1),) = self.terms.items()
+            ((r2, c2),) = other.terms.items()
+            if r1 == 1 or r2 == 1:
+                return _Surd({r1 * r2: c1 * c2})
+        out: dict[int, Any] = {}
         for r1, c1 in self.terms.items():
             for r2, c2 in other.terms.items():
                 g = math.gcd(r1, r2)
                 r = (r1 // g) * (r2 // g)
-                out[r] = out.get(r, Fraction(0)) + c1 * c2 * g
+                out[r] = out.get(r, MPQ(0)) + c1 * c2 * g
         return _Surd(out)
 
     def __pow__(self, k: int) -> _Surd:
@@ -954,13 +974,14 @@ class _Surd:
 
         with mpmath.workdps(60):
             v = mpmath.fsum(
-                mpmath.mpf(c.numerator) / c.denominator * mpmath.sqrt(r) for r, c in self.terms.items()
+                mpmath.mpf(int(c.numerator)) / int(c.denominator) * mpmath.sqrt(r)
+                for r, c in self.terms.items()
             )
             if abs(v) < mpmath.mpf(10) ** -45:
                 raise _Unsupported("the sign of a tiny algebraic number")
             return 1 if v > 0 else -1
 
-    def key(self) -> tuple[tuple[int, Fraction], ...]:
+    def key(self) -> tuple[tuple[int, Any], ...]:
         return tuple(sorted(self.terms.items()))
 
     def __eq__(self, other: object) -> bool:
@@ -976,9 +997,9 @@ class _Surd:
         return " + ".join(parts)
 
 
-def _random_rational(rng: random.Random) -> Fraction:
+def _random_rational(rng: random.Random) -> Any:
     while True:
-        q = Fraction(rng.randint(-12, 12), rng.randint(1, 7))
+        q = MPQ(rng.randint(-12, 12), rng.randint(1, 7))
         if q:
             return q
 
@@ -998,7 +1019,7 @@ class _Evaluator:
         self.symbols: dict[Symbol, _Surd] = {
             network.n(ell): _Surd.rational(w) for ell, w in enumerate(network.widths)
         }
-        self.polynomials: dict[str, list[Fraction]] = {}
+        self.polynomials: dict[str, list[Any]] = {}
         self.undefined: dict[object, _Surd] = {}
         self.memo: dict[Expr, _Surd] = {}
 
@@ -1011,7 +1032,7 @@ class _Evaluator:
 
     def _value(self, e: Expr) -> _Surd:
         if isinstance(e, Rational):
-            return _Surd.rational(Fraction(int(e.p), int(e.q)))
+            return _Surd.rational(MPQ(int(e.p), int(e.q)))
         if isinstance(e, Symbol):
             if e in self.network._definitions:
                 return self.value(self.network._definitions[e])

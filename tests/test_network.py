@@ -306,3 +306,12 @@ def test_relu_from_the_registry_is_evaluated_exactly_at_random_points() -> None:
     assert net.activation.name == "relu"
     assert ntk_layer_recursion(net, 1).verdict == "proved"
     assert ntk_layer_recursion(net, 1, budget=0).verdict == "verified"
+
+
+@pytest.mark.parametrize("module", ["symntk.network", "symntk.printing"])
+def test_docstring_examples_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0
