@@ -314,8 +314,9 @@ class Derivation:
                 fixed_claim = self._claim(previous, fixed, fixed_relation, assumptions, step, label)
                 corrected = _run(step.strategy or default_strategy, fixed_claim, seed_for(step_seed, "fix"))
                 following = fixed
-        except SymntkError as exc:
-            message = f"{label}: {exc}"
+        except Exception as exc:  # bad input (SymntkError) or a failure setting the claim up: never a pass
+            reason = str(exc) if isinstance(exc, SymntkError) else f"{type(exc).__name__}: {exc}"
+            message = f"{label}: {' '.join(reason.split())}"
             return StepResult(
                 index,
                 step,
