@@ -506,10 +506,14 @@ class Network:
         """d expr / dθ_p: the total derivative through the forward graph (pre-activations depend on θ).
 
         The chain rule applied mechanically: d e/dθ = ∂e/∂θ + Σ_ν ∂e/∂ν · dν/dθ over the pre-activation
-        symbols ν in e, with dν/dθ from ν's definition in turn.
+        symbols ν in e, with dν/dθ from ν's definition in turn. Sums over named indices are written out
+        first: differentiating ``Sum(W_{ki} x_i, i)`` by W_{12} term by term would otherwise miss the term
+        i = 2 (the bound-index trap of SymPy's ``Sum`` derivatives).
         """
         self.layer_of(parameter)
         expr = sympy.sympify(expr)
+        if _contains_sum([expr]):  # a bound index must not hide which entry is differentiated
+            expr = self.expand_sums(expr)
         terms = [sympy.diff(expr, parameter)]
         for node in expr.free_symbols:
             if node in self._definitions:

@@ -315,3 +315,16 @@ def test_docstring_examples_run(module: str) -> None:
 
     failures, tried = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert tried > 0 and failures == 0
+
+
+def test_derivatives_of_sums_over_named_indices_avoid_the_bound_index_trap() -> None:
+    """d/dW_{12} of Σ_i W_{ki} x_i (k = 1) is x_2; SymPy's Sum derivative would capture the bound index."""
+    net = Network((3, 2))
+    i = sp.Symbol("i", integer=True, positive=True)
+    x = net.input("x").entries
+    stated = sp.Sum(Entry("W", 0, (1, i)) * Entry("x", None, (i,), "x"), (i, 1, net.n(0)))
+    assert net.derivative(stated, net.weights[0][0, 1]) == x[1]
+    assert net.derivative(stated, net.weights[0][1, 1]) == 0
+    # a sum of Kronecker deltas comes out as the entry it selects, not as a Piecewise over the range
+    delta_sum = sp.Sum(sp.KroneckerDelta(i, 2) * Entry("x", None, (i,), "x"), (i, 1, net.n(0)))
+    assert net.expand_sums(delta_sum) == x[1]
