@@ -14,6 +14,7 @@ The grammar (whitespace and the spacing commands ``\\, \\; \\! \\quad ~`` are ig
                | \\frac{A}{B} | \\sqrt[n]{x} | function | \\sum_{i=a}^{b} term | \\prod_{i=a}^{b} term
                | \\frac{d}{dx} term | \\frac{\\partial^2}{\\partial x \\partial y} term | \\frac{d f}{d x}
                | \\int_{a}^{b} expr dx | \\int expr dx | \\iint expr dx dy
+               | \\left. expr \\right|_{x=a} | \\lfloor expr \\rfloor | \\lceil expr \\rceil | \\binom{n}{k}
 
 What the symbols mean:
 
@@ -204,8 +205,17 @@ _SIZES = frozenset(
         "Bigm",
     }
 )
-_OPENERS = {"(": ")", "[": "]", "\\{": "\\}", "|": "|", "\\lvert": "\\rvert", "\\langle": "\\rangle"}
-_CLOSERS = frozenset({")", "]", "\\}", "|", "\\rvert", "\\rangle"})
+_OPENERS = {
+    "(": ")",
+    "[": "]",
+    "\\{": "\\}",
+    "|": "|",
+    "\\lvert": "\\rvert",
+    "\\langle": "\\rangle",
+    "\\lfloor": "\\rfloor",
+    "\\lceil": "\\rceil",
+    ".": "|",  # \left. f \right|_{x=a}: f at x = a
+}
 
 
 # --------------------------------------------------------------------------------------------- tokens
@@ -273,10 +283,10 @@ def _tokenize(text: str) -> list[_Token]:
             if value in ("{", "}"):
                 tokens.append(_Token("open" if value == "{" else "close", "\\" + value, col))
                 continue
-            if value in ("lvert", "langle"):
+            if value in ("lvert", "langle", "lfloor", "lceil"):
                 tokens.append(_Token("open", "\\" + value, col))
                 continue
-            if value in ("rvert", "rangle"):
+            if value in ("rvert", "rangle", "rfloor", "rceil"):
                 tokens.append(_Token("close", "\\" + value, col))
                 continue
         tokens.append(_Token(kind, value, col))
@@ -288,12 +298,14 @@ def _delimiter(text: str, pos: int, which: str) -> tuple[str, int]:
     """The delimiter after ``\\left`` or ``\\right`` starting at ``pos``, and the position after it."""
     while pos < len(text) and text[pos].isspace():
         pos += 1
-    m = re.compile(r"[()\[\]|.]|\\[{}]|\\(?:lvert|rvert|langle|rangle|vert)(?![A-Za-z])").match(text, pos)
+    m = re.compile(
+        r"[()\[\]|.]|\\[{}]|\\(?:lvert|rvert|langle|rangle|vert|lfloor|rfloor|lceil|rceil)(?![A-Za-z])"
+    ).match(text, pos)
     if m is None:
         raise _error(text, pos + 1, f"'\\{which}' must be followed by a delimiter such as ( [ \\{{ |")
     delim = m.group(0)
-    if delim == ".":
-        raise _error(text, pos + 1, f"'\\{which}.' (an invisible delimiter) is not supported")
+    if delim == "." and which == "right":
+        raise _error(text, pos + 1, "'\\right.' (an invisible delimiter) is not supported")
     if delim == "\\vert":
         delim = "|"
     if delim in ("\\lvert", "\\rvert"):
@@ -872,7 +884,38 @@ class _Parser:
         if self.at("op", ","):
             raise self.error("a comma here would make a tuple; only function arguments take commas")
         self.close(opener)
-        return sp.Abs(inner) if opener.text in ("|", "\\lvert") else inner
+        if opener.text == ".":
+            return self.substitution(inner, opener)
+        wrap = {"|": sp.Abs, "\\lvert": sp.Abs, "\\lfloor": sp.floor, "\\lceil": sp.ceiling}.get(opener.text)
+        return wrap(inner) if wrap is not None else inner
+
+    def substitution(self, inner: sp.Expr, opener: _Token) -> sp.Expr:
+        """``\\left. f \\right|_{x=a}`` (or ``_{\\substack{x=a\\\\ y=b}}``, ``_{x=a, y=b}``): f at x = a."""
+        usage = "write the point after '\\right|' as _{x=a}"
+        if not self.at("op", "_"):
+            raise self.error(usage, opener)
+        self.next()
+        tokens = self.argument_tokens()
+        if tokens[0].kind == "cmd" and tokens[0].text == "substack":
+            tokens = tokens[2:-1]
+        parts: list[list[_Token]] = [[]]
+        level = 0
+        for t in tokens:
+            level += {"open": 1, "close": -1, "lbrace": 1, "rbrace": -1}.get(t.kind, 0)
+            if level == 0 and ((t.kind == "cmd" and t.text == "\\") or (t.kind == "op" and t.text == ",")):
+                parts.append([])
+            else:
+                parts[-1].append(t)
+        variables, values = [], []
+        for part in parts:
+            inner_parser = self.child(part)
+            atom = inner_parser.name_atom()
+            if atom is None or not inner_parser.at("op", "="):
+                raise self.error(usage, opener)
+            inner_parser.next()
+            variables.append(self.variable(atom))
+            values.append(inner_parser.parse_all(relations=False))
+        return sp.Subs(inner, variables, values)
 
     def command(self) -> sp.Expr:
         tok = self.tok
@@ -885,6 +928,10 @@ class _Parser:
             return sp.oo
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             return self.fraction()
+        if name == "binom":
+            self.next()
+            top = self.child(self.argument_tokens()).parse_all(relations=False)
+            return sp.binomial(top, self.child(self.argument_tokens()).parse_all(relations=False))
         if name == "sqrt":
             return self.root()
         if name in ("sum", "prod"):
