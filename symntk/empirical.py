@@ -75,7 +75,10 @@ class Architecture:
                 f"unknown parametrization {self.parametrization!r}; "
                 f"choose one of {', '.join(PARAMETRIZATIONS)}"
             )
-        beta = float(self.beta)
+        try:
+            beta = float(self.beta)
+        except (TypeError, ValueError):
+            beta = math.nan
         if not math.isfinite(beta) or beta < 0:
             raise SymntkError(f"the bias scale β must be a finite number ≥ 0, got {self.beta}")
         object.__setattr__(self, "beta", beta)
