@@ -36,6 +36,7 @@ _LAZY: dict[str, str] = {
     "Verdict": "check",
     "equal": "check",
     "fit_rate": "check",
+    "parse_latex": "check.latex",
     "Network": "network",
     "Identity": "network",
     "generic_activation": "network",
