@@ -87,16 +87,16 @@ def _relu_kernels(s11: sp.Expr, s22: sp.Expr, s12: sp.Expr) -> tuple[sp.Expr, sp
 
 
 def test_sigma_of_the_wrong_layer_is_refuted() -> None:
-    # Θ^(2) = Θ^(1) Σ̇^(2) + Σ^(2) for ReLU, one input pair; the near miss writes Σ^(1) for Σ^(2)
+    # Θ^(2) = Θ^(1) Σ̇^(2) + Σ^(2) for ReLU without bias (NOTATION) against the closed form of the two-layer
+    # ReLU NTK, √(Σ₁₁Σ₂₂)(sin θ + 2(π − θ) cos θ)/(2π) (Arora et al. 2019; Bietti & Mairal 2019); the near
+    # miss writes Σ^(1) for Σ^(2)
     x1, x2, xp1, xp2 = sp.symbols("x1 x2 xp1 xp2", real=True)
-    s1 = {(0, 0): (x1**2 + x2**2) / 2, (1, 1): (xp1**2 + xp2**2) / 2, (0, 1): (x1 * xp1 + x2 * xp2) / 2}
-    nngp, dot = _relu_kernels(s1[0, 0], s1[1, 1], s1[0, 1])
-    sigma2_xx = _relu_kernels(s1[0, 0], s1[0, 0], s1[0, 0])[0]
-    sigma2_xpxp = _relu_kernels(s1[1, 1], s1[1, 1], s1[1, 1])[0]
-    theta2 = s1[0, 1] * dot + nngp
-    right = s1[0, 1] * _relu_kernels(sigma2_xx, sigma2_xpxp, nngp)[1] * 0 + theta2  # the correct Θ^(2)
-    assert equal(theta2, right).status in PASS
-    assert equal(theta2, s1[0, 1] * dot + s1[0, 1]).status is Status.REFUTED
+    s11, s22, s12 = (x1**2 + x2**2) / 2, (xp1**2 + xp2**2) / 2, (x1 * xp1 + x2 * xp2) / 2  # Σ^(1), n₀ = 2
+    sigma2, sigma2_dot = _relu_kernels(s11, s22, s12)
+    theta = sp.acos(s12 / sp.sqrt(s11 * s22))
+    closed = sp.sqrt(s11 * s22) * (sp.sin(theta) + 2 * (sp.pi - theta) * sp.cos(theta)) / (2 * sp.pi)
+    assert equal(s12 * sigma2_dot + sigma2, closed).status in PASS
+    assert equal(s12 * sigma2_dot + s12, closed).status is Status.REFUTED
 
 
 def test_generic_functions_are_replaced_by_random_test_functions() -> None:
