@@ -221,3 +221,18 @@ def _() -> tuple:
 @_define("power of a power", "holds for a > 0 (else the phase wraps)", positive=[a])
 def _() -> tuple:
     return (a**b) ** c, a ** (b * c)
+
+
+@_define(
+    "two-layer ReLU NTK in closed form",
+    "Θ^(2) = Θ^(1) Σ̇^(2) + Σ^(2) (NOTATION, β = 0, n₀ = 2) equals √(Σ₁₁Σ₂₂)(sin θ + 2(π − θ) cos θ)/(2π) "
+    "(Arora et al. 2019; Bietti & Mairal 2019)",
+)
+def _() -> tuple:
+    x1, x2, xp1, xp2 = sp.symbols("x1 x2 xp1 xp2", real=True)
+    u11, u22, u12 = (x1**2 + x2**2) / 2, (xp1**2 + xp2**2) / 2, (x1 * xp1 + x2 * xp2) / 2
+    theta = sp.acos(u12 / sp.sqrt(u11 * u22))
+    nngp = sp.sqrt(u11 * u22) * (sp.sin(theta) + (sp.pi - theta) * sp.cos(theta)) / (2 * sp.pi)
+    recursion = u12 * (sp.pi - theta) / (2 * sp.pi) + nngp
+    closed = sp.sqrt(u11 * u22) * (sp.sin(theta) + 2 * (sp.pi - theta) * sp.cos(theta)) / (2 * sp.pi)
+    return recursion, closed
