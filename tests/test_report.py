@@ -147,6 +147,20 @@ def test_mathematical_formulas_pass_vetting_with_unicode_mapped() -> None:
     assert vet_formula(cases, "w") == cases
 
 
+def test_long_sums_break_into_aligned_lines_that_keep_every_term_in_order() -> None:
+    from symntk.printing import latex
+
+    terms = sp.symbols("a0:80")
+    total = sum(t * (-1) ** i for i, t in enumerate(terms))
+    wrapped = formula(total, "w")
+    assert wrapped.startswith(r"\begin{aligned}[t] &") and wrapped.endswith(r"\end{aligned}")
+    rows = wrapped.removeprefix(r"\begin{aligned}[t] &").removesuffix(r"\end{aligned}").split(r" \\ &\quad ")
+    rows = [row.strip() for row in rows]
+    assert len(rows) > 2 and all(len(row) <= 200 for row in rows)
+    assert "".join("".join(rows).split()) == "".join(latex(total).split())
+    assert formula(x**2 - 3 * x + 1, "w") == "x^{2} - 3 x + 1"  # short: as printed
+
+
 # -- templates ----------------------------------------------------------------------------------------
 
 

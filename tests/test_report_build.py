@@ -195,7 +195,15 @@ def _unusual_derivations() -> list[Derivation]:
         )
         for seed in ("001_9a6c6fe078691bcf.txt", "002_086f346ea6a82670.txt")
     ]
-    return [hostile, chain, expectation, *entries]
+    wide = Network((3, 4, 2)).ntk("x", "x'")[0, 0]  # a sum of 24 long terms
+    long = Derivation(
+        id="long",
+        title="A long sum",
+        statement="it is itself",
+        start=wide,
+        steps=[Step(wide, "=", "itself", strategy=lambda claim, seed: equal(0, 0))],
+    )
+    return [hostile, chain, expectation, *entries, long]
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +241,8 @@ def test_every_relation_and_both_notations_compile(unusual: Report) -> None:
     velikanov = (unusual.folder / "appendix" / "entry-001.tex").read_text()
     jacot = (unusual.folder / "appendix" / "entry-002.tex").read_text()
     assert "z^{2}_{1}(x)" in velikanov and r"\tilde{\alpha}^{(2)}_{1}(x)" in jacot
+    assert r"\begin{aligned}[t]" in (unusual.folder / "appendix" / "long.tex").read_text()
+    assert (unusual.folder / "derivations" / "long.pdf").is_file()
 
 
 def test_a_latex_error_fails_with_the_relevant_lines_of_the_log_not_the_whole_log(tmp_path: Path) -> None:

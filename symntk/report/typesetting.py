@@ -45,12 +45,34 @@ def number(value: float, digits: int = 2) -> Tex:
     return Tex(f"${value:.{digits}f}$")
 
 
+#: A sum whose LaTeX is longer than this many characters is broken into lines of about :data:`LINE` each.
+LONG, LINE = 400, 200
+
+
 def expression(expr: sp.Basic, notation: str = "jacot", **settings: Any) -> Tex:
     """A SymPy expression in the seeds' notation: ``notation`` is :mod:`symntk.printing`'s, ``"jacot"``
-    (seeds 000 and 002) or ``"velikanov"`` (seed 001); ``settings`` go to SymPy's LaTeX printer."""
-    from ..printing import latex
+    (seeds 000 and 002) or ``"velikanov"`` (seed 001); ``settings`` go to SymPy's LaTeX printer.
 
-    return Tex(latex(expr, notation=notation, **settings))  # type: ignore[arg-type]
+    A long sum is broken after whole terms into the lines of an ``aligned`` block, so that it stays on the
+    page in a chain of steps as in a display.
+    """
+    from ..printing import SeedLatexPrinter
+
+    printer = SeedLatexPrinter(notation, settings)  # type: ignore[arg-type]
+    whole = printer.doprint(expr)
+    if len(whole) <= LONG or not isinstance(expr, sp.Add):
+        return Tex(whole)
+    lines = [""]
+    for i, term in enumerate(printer._as_ordered_terms(expr, order=None)):
+        text = printer._print(term)
+        piece = text if i == 0 else (f"- {text[1:].lstrip()}" if text.startswith("-") else f"+ {text}")
+        if lines[-1] and len(lines[-1]) + 1 + len(piece) > LINE:
+            lines.append("")
+        lines[-1] = f"{lines[-1]} {piece}".strip()
+    if len(lines) == 1:
+        return Tex(whole)
+    body = " \\\\ &\\quad ".join(lines)
+    return Tex(f"\\begin{{aligned}}[t] &{body} \\end{{aligned}}")
 
 
 def formula(value: Any, where: str, notation: str = "jacot") -> Tex:
