@@ -64,6 +64,32 @@ def test_false_identities_are_refuted_with_exit_1(
     assert status == 1
 
 
+ERF_SIGMA = "\\frac{2}{\\pi} \\arcsin\\left(\\frac{2 c}{\\sqrt{(1 + 2 a)(1 + 2 b)}}\\right)"
+RELU_SIGMA = (
+    "\\frac{\\sqrt{a b}}{2 \\pi} \\left(\\sin\\left(\\arccos\\frac{c}{\\sqrt{a b}}\\right)"
+    " + \\left(\\pi - \\arccos\\frac{c}{\\sqrt{a b}}\\right) \\frac{c}{\\sqrt{a b}}\\right)"
+)
+
+
+@pytest.mark.parametrize(
+    ("sigma", "sigma_dot", "domain", "expected"),
+    [
+        # Williams 1997 (NOTATION): Σ̇ = ∂Σ/∂Σ₁₂ for erf, and the same with a factor 2 dropped
+        (ERF_SIGMA, "\\frac{4}{\\pi \\sqrt{(1+2a)(1+2b) - 4 c^{2}}}", "4 c^2 < (1+2a)(1+2b)", 0),
+        (ERF_SIGMA, "\\frac{2}{\\pi \\sqrt{(1+2a)(1+2b) - 4 c^{2}}}", "4 c^2 < (1+2a)(1+2b)", 1),
+        # Cho & Saul (NOTATION): for ReLU, ∂Σ/∂Σ₁₂ = (π − θ)/(2π), and not (π − θ)/π
+        (RELU_SIGMA, "\\frac{\\pi - \\arccos\\left(\\frac{c}{\\sqrt{a b}}\\right)}{2 \\pi}", "c^2 < a b", 0),
+        (RELU_SIGMA, "\\frac{\\pi - \\arccos\\left(\\frac{c}{\\sqrt{a b}}\\right)}{\\pi}", "c^2 < a b", 1),
+    ],
+)
+def test_dual_kernel_derivatives_from_the_notation(
+    capsys: pytest.CaptureFixture[str], sigma: str, sigma_dot: str, domain: str, expected: int
+) -> None:
+    lhs = "\\frac{\\partial}{\\partial c} " + sigma
+    status, verdict = _verdict(capsys, lhs, sigma_dot, "--positive", "a,b", "--where", domain)
+    assert status == expected, verdict
+
+
 def test_positive_turns_a_refuted_branch_identity_into_a_proof(capsys: pytest.CaptureFixture[str]) -> None:
     lhs, rhs = "\\sqrt{a b}", "\\sqrt{a} \\sqrt{b}"
     assert _verdict(capsys, lhs, rhs)[1]["status"] == "refuted"

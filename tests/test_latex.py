@@ -617,3 +617,9 @@ def test_the_module_doctests_pass() -> None:
     failures, tried = doctest.testmod(latex_module, verbose=False)
     assert tried > 0
     assert failures == 0
+
+
+def test_parse_latex_is_part_of_the_public_api() -> None:
+    import symntk
+
+    assert symntk.parse_latex is parse_latex
