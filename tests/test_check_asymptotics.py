@@ -62,6 +62,16 @@ def test_orders_sympy_cannot_take_are_fitted_numerically() -> None:
     assert of_order(wavy, 1 / n**2, n).status is Status.REFUTED
 
 
+def test_limits_of_random_quantities_ask_for_a_strategy() -> None:
+    import sympy.stats as st
+
+    u = st.Normal("u", 0, 1)
+    verdict = tends_to(u / n, 0, n)
+    assert verdict.status is Status.UNDECIDED
+    assert "Monte Carlo strategy" in verdict.evidence
+    assert of_order(u / n, 1 / n, n).status is Status.UNDECIDED
+
+
 def test_student_t_quantiles_match_tables() -> None:
     # two-sided 95% critical values from standard tables
     for dof, value in ((1, 12.706), (2, 4.303), (5, 2.571), (30, 2.042)):

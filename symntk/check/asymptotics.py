@@ -47,6 +47,20 @@ def _prepare(
     return a, b, n, given
 
 
+def _random(*exprs: sp.Basic) -> bool:
+    from sympy.stats.rv import RandomSymbol
+
+    return any(e.atoms(RandomSymbol) for e in exprs)
+
+
+def _needs_strategy(what: str) -> Verdict:
+    return undecided(
+        f"{what} needs a Monte Carlo strategy over finite-width networks (symntk.convergence.check_strategy)",
+        method="unsupported",
+        reason="random symbols",
+    )
+
+
 def _exact_limit(expr: sp.Basic, n: sp.Symbol, seconds: float) -> sp.Basic | None:
     try:
         with deadline(seconds):
@@ -78,6 +92,8 @@ def tends_to(
     'proved'
     """
     a, b, n, given = _prepare(expr, target, variable, assumptions)
+    if _random(a, b):
+        return _needs_strategy("a limit of random quantities (in probability or almost surely)")
     try:
         with deadline(timeout):
             limit = _exact_limit(a, n, timeout / 3)
@@ -198,6 +214,8 @@ def of_order(
     'refuted'
     """
     a, r, n, given = _prepare(expr, rate, variable, assumptions)
+    if _random(a, r):
+        return _needs_strategy("the order of random quantities")
     try:
         with deadline(timeout):
             ratio = _exact_limit(sp.Abs(a / r), n, timeout / 3)
