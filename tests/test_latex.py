@@ -295,6 +295,7 @@ def test_random_sympy_expressions_parse_back_exactly(seed: int) -> None:
         ("\\left(x)", "expected '\\right)'"),
         ("\\foo{x}", "unknown command '\\foo'"),
         ("\\operatorname{foo}(x)", "unknown function"),
+        ("x \\text{ for all } x", "prose, not mathematics"),
         ("__import__('os')", "expected a term"),
         ("x + __import__('os').system('ls')", "unexpected character '.'"),
         ("lambda: 0", "unexpected character ':'"),

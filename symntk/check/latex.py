@@ -587,7 +587,7 @@ class _Parser:
         start = self.tok
         if start.kind == "letter" or (
             start.kind == "cmd"
-            and (start.text in _GREEK or start.text in _MODIFIERS or start.text in ("mathrm", "text"))
+            and (start.text in _GREEK or start.text in _MODIFIERS or start.text == "mathrm")
         ):
             name = self.name_atom()
             if name is not None:
@@ -638,7 +638,7 @@ class _Parser:
             if base is None or not base.plain or not inner.at("end"):
                 raise self.error(f"'\\{tok.text}' must decorate a single letter", tok)
             name = _Name(base.base + _MODIFIERS[tok.text], tok.col)
-        elif tok.text not in ("mathrm", "text"):
+        elif tok.text != "mathrm":
             return None
         else:  # \mathrm{...} or \text{...}
             word_tokens = self.peek_group_word()
@@ -945,9 +945,11 @@ class _Parser:
             self.next()
             letters = self.group_tokens()
             word = "".join(t.text for t in letters)
-            if word == "e" and name != "operatorname":
+            if word == "e" and name == "mathrm":
                 return sp.E
             if word not in _FUNCTIONS or not all(t.kind in ("letter", "num") for t in letters):
+                if name == "text":
+                    raise self.error(f"'\\text{{{word}}}' is prose, not mathematics", tok)
                 raise self.error(f"unknown function '\\{name}{{{word}}}'", tok)
             return self.known_function(word, tok)
         if name in ("cdot", "times"):
