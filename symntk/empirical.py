@@ -189,10 +189,12 @@ def sample(architecture: Architecture, samples: int, seed: SeedLike) -> Ensemble
     return sample_from(architecture, seeds(seed, samples))
 
 
-def sample_from(architecture: Architecture, children: Sequence[np.random.SeedSequence]) -> Ensemble:
-    """The ensemble whose s-th network is drawn from ``children[s]`` alone."""
+def sample_from(
+    architecture: Architecture, children: Sequence[np.random.SeedSequence], *, max_bytes: float | None = None
+) -> Ensemble:
+    """The ensemble whose s-th network is drawn from ``children[s]`` alone (refused beyond ``max_bytes``)."""
     widths = architecture.widths
-    check_memory(memory_bytes(architecture, samples=len(children)), "the network parameters")
+    check_memory(memory_bytes(architecture, samples=len(children)), "the network parameters", max_bytes)
     weights = [np.empty((len(children), b, a)) for a, b in pairwise(widths)]
     biases = [np.empty((len(children), b)) for b in widths[1:]]
     for s, child in enumerate(children):
@@ -223,7 +225,7 @@ def batches(
     size = max(1, int(budget // one))
     children = seeds(seed, samples)
     for start in range(0, samples, size):
-        yield sample_from(architecture, children[start : start + size])
+        yield sample_from(architecture, children[start : start + size], max_bytes=budget)
 
 
 def memory_budget() -> float:
