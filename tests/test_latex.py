@@ -457,6 +457,7 @@ def test_e_is_eulers_number_unless_declared_or_subscripted() -> None:
     assert parse_latex("e^{x}") == sp.exp(x)
     assert parse_latex("\\mathrm{e}^{i \\pi}") == sp.exp(sp.pi * sp.Symbol("i", **R))
     assert parse_latex("e_{1}") == sp.Symbol("e_1", **R)
+    assert parse_latex("e^{(x+1)}") == sp.exp(x + 1)  # a power of e, not a label
     assert parse_latex("e^{x}", positive=["e"]) == sp.Symbol("e", positive=True) ** x
     assert sp.simplify(parse_latex("\\sum_{e=1}^{n} e").doit() - n * (n + 1) / 2) == 0
 

@@ -25,7 +25,7 @@ What the symbols mean:
   names them so that ``latex()`` prints them back: ``\\alpha`` is ``alpha``, ``\\tilde{\\alpha}`` is
   ``alphatilde``, ``\\dot{\\sigma}`` is ``sigmadot``, ``W_{ik}`` is ``W_ik``, ``n_{\\ell}`` is ``n_ell``,
   ``x'`` is ``x'``, and a superscript in parentheses is a label, not a power: ``\\alpha^{(\\ell)}`` is
-  ``alpha^(ell)``.
+  ``alpha^(ell)`` (but ``e^{(x+1)}`` is exp(x + 1)).
 - A letter before parentheses is a product: ``c \\left(x+1\\right)`` and ``n (n+1)`` multiply. Only names
   declared as functions (``functions=("sigma", "f")``) are applied: ``\\sigma(u)``, ``f{\\left(x \\right)}``,
   ``f^{2}(x)`` = f(x)², ``f'(u)`` = f′(u).
@@ -684,7 +684,12 @@ class _Parser:
             if self.at("op", "'"):
                 self.next()
                 name.primes += 1
-            elif self.at("op", "^") and self.peek().kind == "lbrace" and self.label_ahead():
+            elif (
+                self.at("op", "^")
+                and self.peek().kind == "lbrace"
+                and name.base != "e"
+                and self.label_ahead()
+            ):
                 self.next()
                 label = self.group_tokens()
                 name.labels.append(_render(label))
