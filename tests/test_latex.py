@@ -387,6 +387,8 @@ def test_mutated_latex_raises_only_symntk_errors() -> None:
 def test_a_declared_function_needs_its_arguments() -> None:
     with pytest.raises(SymntkError, match="declared a function"):
         parse_latex("\\sigma + 1", functions=["sigma"])
+    with pytest.raises(SymntkError, match="ambiguous"):
+        parse_latex("f^{-1}(x)", functions=["f"])
 
 
 def test_parsing_never_calls_eval_or_exec(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -786,6 +786,8 @@ class _Parser:
         if self.at("op", "^"):
             hat = self.next()
             power = self.script(hat)
+            if power == -1:
+                raise self.error(f"'{full}^{{-1}}' is ambiguous (the inverse function, or 1/{full}?)", hat)
         args = self.call_arguments(full)
         if args is None:
             raise self.error(f"{full} is declared a function: write its arguments in parentheses, {full}(x)")
