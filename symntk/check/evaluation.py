@@ -1,12 +1,13 @@
 """High-precision evaluation of concrete expressions, and the comparison rule that near misses cannot fool.
 
 An instance (no free symbols left) is evaluated by SymPy's adaptive ``evalf`` at two working precisions,
-``dps`` and ``2·dps`` digits. Two sides *agree* at a point when their difference is below ``10^-(d-10)``
-of their
-size at both precisions: a true identity's residual is rounding noise, which shrinks as the precision grows.
-They *differ* when the difference exceeds ``10^-(dps-10)`` of their size and is the same at both precisions:
-a real discrepancy does not move with the precision. Anything else is inconclusive at that point. So
-``exp(π√163)`` (within 7.5·10⁻¹³ of an integer) and two expressions that agree to 25 digits are told apart.
+``dps`` and ``2·dps`` digits. Two sides *agree* at a point when their difference is below ``10^-(d-10)`` of
+their size at both precisions: a true identity's residual is rounding noise, which shrinks as the precision
+grows. They *differ* when the difference exceeds ``10^-(dps-10)`` of their size and is the same at both
+precisions: a real discrepancy does not move with the precision (with quadrature or an infinite series, whose
+errors need not shrink with the precision, only a difference above 10⁻⁸ refutes). Anything else is
+inconclusive at that point. So ``exp(π√163)`` (within 7.5·10⁻¹³ of an integer) and two expressions that agree
+to 25 digits are told apart.
 """
 
 from __future__ import annotations
@@ -113,9 +114,24 @@ def compare(lhs: sp.Basic, rhs: sp.Basic, dps: int) -> Comparison:
         if rel1 <= mpmath.mpf(10) ** (-(dps - 10)) and rel2 <= mpmath.mpf(10) ** (-(2 * dps - 10)):
             return Comparison(Agreement.AGREE, show_l, show_r, float(rel2))
         stable = abs(d1 - d2) <= mpmath.mpf("0.001") * d2
-        if rel2 > mpmath.mpf(10) ** (-(dps - 10)) and stable:
+        # numerical quadrature and infinite series can miss by the same amount at both precisions: only a
+        # gross difference refutes them
+        floor = mpmath.mpf(10) ** (-8 if approximated(lhs, rhs) else -(dps - 10))
+        if rel2 > floor and stable:
             return Comparison(Agreement.DIFFER, show_l, show_r, float(rel2))
         return Comparison(Agreement.INCONCLUSIVE, show_l, show_r, float(rel2))
+
+
+def approximated(*exprs: sp.Basic) -> bool:
+    """Whether evaluating ``exprs`` involves quadrature or an infinite series (errors that need not shrink
+    with the working precision)."""
+    for expr in exprs:
+        if expr.has(sp.Integral):
+            return True
+        for node in expr.atoms(sp.Sum, sp.Product):
+            if any(bound.has(sp.oo, -sp.oo) for _, *bounds in node.limits for bound in bounds):
+                return True
+    return False
 
 
 def _value_or_undefined(expr: sp.Basic, dps: int) -> mpmath.mpc | str | None:
