@@ -440,7 +440,10 @@ def training_convergence(
     Targets are y = sin(3 x₁) + x₂ on ``n_train`` points of the unit circle (sphere); the learning rate is
     ``fraction`` × 2/λ_max of Θ^(L)(X, X)/M (the infinite-width kernel, so the same at every width). The
     kernel prediction is the discrete one (:func:`symntk.dynamics.kernel_prediction` with ``discrete``), so
-    that the gap measures the width alone.
+    that the gap measures the width alone. Theorem 2 (and seed 001 slide 20) *bounds* the kernel's change by
+    C n^{-1/2}: check it with ``verdict("kernel_change", -0.5, upper_bound=True)``; the measured rate is
+    close to n^{-1}: on slide 21 every term of ΔΘ is odd in the output weights v_i, so the n terms of
+    size n^{-1/2} in (1/n) Σ_i have random signs and sum to O(n^{-1}) (Dyer and Gur-Ari 2019 find 1/n).
     """
     from .dynamics import max_stable_learning_rate, train
     from .limits import kernels
