@@ -13,7 +13,7 @@ The grammar (whitespace and the spacing commands ``\\, \\; \\! \\quad ~`` are ig
     primary   := number | symbol | constant | ( expr ) | [ expr ] | { expr } | \\left( expr \\right) | |expr|
                | \\frac{A}{B} | \\sqrt[n]{x} | function | \\sum_{i=a}^{b} term | \\prod_{i=a}^{b} term
                | \\frac{d}{dx} term | \\frac{\\partial^2}{\\partial x \\partial y} term | \\frac{d f}{d x}
-               | \\int_{a}^{b} expr dx | \\int expr dx | \\iint expr dx dy
+               | \\int_{a}^{b} expr dx | \\int expr dx | \\iint expr dx dy | \\lim_{x \\to a} term
                | \\left. expr \\right|_{x=a} | \\lfloor expr \\rfloor | \\lceil expr \\rceil | \\binom{n}{k}
 
 What the symbols mean:
@@ -92,6 +92,7 @@ _UNICODE = {
     "≤": "leq",
     "≥": "geq",
     "≠": "neq",
+    "→": "to",
 }
 _MINUS = "−"  # U+2212, read as '-'
 #: Decorations: command → the suffix SymPy uses in a symbol's name (sympy.printing.latex.modifier_dict).
@@ -945,6 +946,8 @@ class _Parser:
             return self.big_operator()
         if name in ("int", "iint", "iiint"):
             return self.integral()
+        if name == "lim":
+            return self.limit()
         if name in _FUNCTION_COMMANDS:
             self.next()
             return self.known_function(name, tok)
@@ -1142,6 +1145,42 @@ class _Parser:
         if limits:
             return sp.Integral(body, (variables[0], *limits))
         return sp.Integral(body, *variables)
+
+    def limit(self) -> sp.Expr:
+        """``\\lim_{x \\to a} f``, one-sided with ``a^+`` or ``a^-``, applied to the rest of the term."""
+        tok = self.next()
+        usage = "write a limit as \\lim_{x \\to a} f (or a^+, a^- for one side)"
+        if not self.at("op", "_"):
+            raise self.error(usage, tok)
+        self.next()
+        tokens = self.argument_tokens()
+        arrows = [n for n, t in enumerate(tokens) if t.kind == "cmd" and t.text in ("to", "rightarrow")]
+        if len(arrows) != 1:
+            raise self.error(usage, tok)
+        inner = self.child(tokens[: arrows[0]])
+        atom = inner.name_atom()
+        if atom is None or not inner.at("end"):
+            raise self.error(usage, tok)
+        target = tokens[arrows[0] + 1 :]
+        side = "+-"
+        texts = [t.text for t in target]
+        if texts[-2:] in (["^", "+"], ["^", "-"]):
+            side, target = texts[-1], target[:-2]
+        elif (
+            len(texts) >= 4
+            and texts[-4] == "^"
+            and texts[-3] == "{"
+            and texts[-2] in ("+", "-")
+            and texts[-1] == "}"
+        ):
+            side, target = texts[-2], target[:-4]
+        if not target:
+            raise self.error(usage, tok)
+        point = self.child(target).parse_all(relations=False)
+        variable = self.variable(atom)
+        if not self.starts_factor():
+            raise self.error("a limit must be applied to an expression", tok)
+        return sp.Limit(self.term(), variable, point, side)
 
     def differential_ahead(self) -> bool:
         """Is ``d x`` (or ``\\mathrm{d} x``) next, a differential followed by a symbol?"""
