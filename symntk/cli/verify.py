@@ -2,8 +2,9 @@
 
 The two sides are parsed by symntk's own LaTeX grammar (symntk.check.latex; never evaluated as Python): at
 least whatever SymPy's latex() prints, with e as Euler's number, \\pi, \\sqrt, trig and inverse trig, exp,
-log, erf, sums with bounds, subscripts such as W_{ik} and \\alpha^{(\\ell)}, and derivatives
-\\frac{d}{dt} or \\frac{\\partial}{\\partial w} applied to the rest of the term. Symbols are real unless
+log, erf, sums with bounds, subscripts such as W_{ik} and \\alpha^{(\\ell)}, derivatives \\frac{d}{dt}
+or \\frac{\\partial}{\\partial w} applied to the rest of the term, integrals \\int_{a}^{b} f \\, dx and
+limits \\lim_{n \\to \\infty}. Symbols are real unless
 --positive says so; a symbol in the bounds of a sum is a positive integer. A letter before parentheses is a
 product unless --function declares it: n (n+1) is n·(n+1), and \\sigma(x) applies σ only with
 --function sigma (then \\sigma'(u) is its derivative). e is Euler's number; i is an ordinary real symbol
