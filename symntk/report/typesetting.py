@@ -25,6 +25,28 @@ class Tex(str):
 
     __slots__ = ()
 
+    @property
+    def rows(self) -> tuple[Tex, ...]:
+        """The lines to set it on in a chain of steps (one, unless it is a broken long sum)."""
+        return (self,)
+
+
+class Broken(Tex):
+    """A long sum broken into lines: as a whole, an ``aligned`` block (for displays); ``rows`` for the lines
+    of a chain of steps, where the page may break between them."""
+
+    _lines: tuple[Tex, ...]
+
+    def __new__(cls, lines: list[str]) -> Broken:
+        body = " \\\\ &\\quad ".join(lines)
+        obj = super().__new__(cls, f"\\begin{{aligned}}[t] &{body} \\end{{aligned}}")
+        obj._lines = tuple(Tex(line) for line in lines)
+        return obj
+
+    @property
+    def rows(self) -> tuple[Tex, ...]:
+        return self._lines
+
 
 def text(value: object) -> Tex:
     """Any text as LaTeX that typesets it literally (the templates' ``tex`` filter)."""
@@ -53,8 +75,8 @@ def expression(expr: sp.Basic, notation: str = "jacot", **settings: Any) -> Tex:
     """A SymPy expression in the seeds' notation: ``notation`` is :mod:`symntk.printing`'s, ``"jacot"``
     (seeds 000 and 002) or ``"velikanov"`` (seed 001); ``settings`` go to SymPy's LaTeX printer.
 
-    A long sum is broken after whole terms into the lines of an ``aligned`` block, so that it stays on the
-    page in a chain of steps as in a display.
+    A long sum is broken after whole terms into lines (:class:`Broken`), so that it stays on the page in a
+    chain of steps as in a display.
     """
     from ..printing import SeedLatexPrinter
 
@@ -69,10 +91,7 @@ def expression(expr: sp.Basic, notation: str = "jacot", **settings: Any) -> Tex:
         if lines[-1] and len(lines[-1]) + 1 + len(piece) > LINE:
             lines.append("")
         lines[-1] = f"{lines[-1]} {piece}".strip()
-    if len(lines) == 1:
-        return Tex(whole)
-    body = " \\\\ &\\quad ".join(lines)
-    return Tex(f"\\begin{{aligned}}[t] &{body} \\end{{aligned}}")
+    return Broken(lines) if len(lines) > 1 else Tex(whole)
 
 
 def formula(value: Any, where: str, notation: str = "jacot") -> Tex:
