@@ -1139,39 +1139,45 @@ def ntk_base_case(network: Network, x: str | Input = "x", x_prime: str | Input =
     )
 
 
-def ntk_chain_rule(network: Network, x: str | Input = "x") -> Identity:
+def _chain_form(network: Network, layer: int, x: str | Input, inner: Matrix) -> Matrix:
+    """s_ℓ Σ_i inner[i, p] σ̇(α̃^{(ℓ)}_i(x)) W^{(ℓ)}_{ki} for the parameters p below layer ℓ (ℓ = ``layer``)."""
+    nodes = network.nodes(x)[layer - 1]
+    s, weights = network.weight_scale(layer), network.weights[layer]
+    dot = [network.sigma(n, 1) for n in nodes]
+    return Matrix(
+        network.widths[layer + 1],
+        inner.cols,
+        lambda k, p: s * Add(*(inner[i, p] * dot[i] * weights[k, i] for i in range(len(nodes)))),
+    )
+
+
+def ntk_chain_rule(network: Network, x: str | Input = "x", layer: int | None = None) -> Identity:
     """(b) ∂f_k/∂θ̃_p = s_{L−1} Σ_i ∂α̃^{(L−1)}_i/∂θ̃_p σ̇(α̃^{(L−1)}_i) W_{ik} for every θ̃_p below the last layer.
 
     Seed 000, proof of Theorem 1 (step ③); seed 002 §4.2, "by the chain rule" (their network has L+1 layers,
     so their n_L is our n_{L−1}). W_{ik} is in the seeds' order: i in layer L−1, k an output; in the code's
-    matrix it is ``weights[L-1][k, i]``.
+    matrix it is ``weights[L-1][k, i]``. With ``layer`` = ℓ + 1 < L the same for α̃^{(ℓ+1)} in place of f.
     """
-    L = network.depth
-    if L < 2:
+    if network.depth < 2:
         raise SymntkError("the chain rule through the last layer needs a network of depth at least 2")
-    lhs_full = network.jacobian(x)
-    below = network.parameters_below(L - 1)
-    lhs = lhs_full[:, : len(below)]
-    inner = network.jacobian(x, L - 1)
-    nodes = network.nodes(x)[L - 2]
-    s, weights = network.weight_scale(L - 1), network.weights[L - 1]
-    rhs = Matrix(
-        lhs.rows,
-        lhs.cols,
-        lambda k, p: (
-            s * Add(*(inner[i, p] * network.sigma(nodes[i], 1) * weights[k, i] for i in range(len(nodes))))
-        ),
-    )
+    top = network.depth if layer is None else network._check_layer(layer, 2, network.depth)
+    below = network.parameters_below(top - 1)
+    lhs = network.jacobian(x, top)[:, : len(below)]
+    rhs = _chain_form(network, top - 1, x, network.jacobian(x, top - 1))
     return network.establish(
-        "(b) chain rule: ∂f_k/∂θ̃_p = n_{L-1}^{-1/2} Σ_i ∂α̃_i/∂θ̃_p σ̇(α̃_i) W_ik (seed 000 Theorem 1; "
-        "seed 002 §4.2)",
+        f"(b) chain rule into layer {top}: ∂α̃^({top})_k/∂θ̃_p = n_{top - 1}^(-1/2) Σ_i ∂α̃^({top - 1})_i/∂θ̃_p "
+        "σ̇(α̃_i) W_ik (seed 000 Theorem 1; seed 002 §4.2)",
         lhs,
         rhs,
     )
 
 
 def ntk_layer_recursion(
-    network: Network, layer: int, x: str | Input = "x", x_prime: str | Input = "x'", **establish: Any
+    network: Network,
+    layer: int,
+    x: str | Input = "x",
+    x_prime: str | Input = "x'",
+    **establish: Any,
 ) -> Identity:
     """(c) Θ^{(ℓ+1)}_{kk'} = s_ℓ² Σ_{i,i'} Θ^{(ℓ)}_{ii'} σ̇(α̃_i(x)) σ̇(α̃_{i'}(x')) W_{ik} W_{i'k'}
     + (s_ℓ² α^{(ℓ)}(x)·α^{(ℓ)}(x') + c²) δ_{kk'}, for 1 ≤ ℓ < L.
@@ -1181,8 +1187,13 @@ def ntk_layer_recursion(
     parametrization. ``establish`` is passed on to :meth:`Network.establish` (``budget``, ``points``).
     """
     network._check_layer(layer, 1, network.depth - 1)
+    statement = (
+        f"(c) layer recursion ℓ = {layer}: Θ^(ℓ+1)_kk' = (1/n_ℓ) Σ_ii' Θ^(ℓ)_ii' σ̇σ̇' W_ik W_i'k' "
+        "+ (α·α'/n_ℓ + β²) δ_kk' (seed 001 slide 18; seed 002 Lemma 1)"
+    )
     lhs = network.ntk(x, x_prime, layer=layer + 1)
-    theta = network.ntk(x, x_prime, layer=layer)
+    inner, inner_prime = network.jacobian(x, layer), network.jacobian(x_prime, layer)
+    theta = inner * inner_prime.T  # Θ^{(ℓ)}_{ii'} = Σ_p ∂α̃_i(x)/∂θ_p ∂α̃_{i'}(x')/∂θ_p
     nodes, nodes_prime = network.nodes(x)[layer - 1], network.nodes(x_prime)[layer - 1]
     dot = [network.sigma(n, 1) for n in nodes]
     dot_prime = [network.sigma(n, 1) for n in nodes_prime]
@@ -1203,13 +1214,7 @@ def ntk_layer_recursion(
         return s2 * first + (gram if k == kp else 0)
 
     rhs = Matrix(lhs.rows, lhs.cols, entry)
-    return network.establish(
-        f"(c) layer recursion ℓ = {layer}: Θ^(ℓ+1)_kk' = (1/n_ℓ) Σ_ii' Θ^(ℓ)_ii' σ̇σ̇' W_ik W_i'k' "
-        "+ (α·α'/n_ℓ + β²) δ_kk' (seed 001 slide 18; seed 002 Lemma 1)",
-        lhs,
-        rhs,
-        **establish,
-    )
+    return network.establish(statement, lhs, rhs, **establish)
 
 
 def backprop_gradient_identity(network: Network, x: str | Input = "x") -> Identity:

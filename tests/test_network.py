@@ -161,6 +161,7 @@ def test_identities_a_to_d_are_proved_for_generic_sigma_at_the_target_widths(net
     results = [
         ntk_base_case(net),
         ntk_chain_rule(net),
+        ntk_chain_rule(net, "x'", layer=2),
         ntk_layer_recursion(net, 1),
         ntk_layer_recursion(net, 2),
         backprop_gradient_identity(net),
