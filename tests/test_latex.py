@@ -302,6 +302,12 @@ def test_random_sympy_expressions_parse_back_exactly(seed: int) -> None:
         ("\\foo{x}", "unknown command '\\foo'"),
         ("\\operatorname{foo}(x)", "unknown function"),
         ("x \\text{ for all } x", "prose, not mathematics"),
+        ("sqrt(x)", "'sqrt' spells a command"),
+        ("alpha + 1", "'alpha' spells a command"),
+        ("pi r^2", "'pi' spells a command"),
+        ("ln x", "'ln' spells a command"),
+        ("1e-3", "1e-3 is not LaTeX"),
+        ("2.5E4 x", "2.5E4 is not LaTeX"),
         ("__import__('os')", "expected a term"),
         ("x + __import__('os').system('ls')", "unexpected character '.'"),
         ("lambda: 0", "unexpected character ':'"),
@@ -470,6 +476,13 @@ def test_e_is_eulers_number_unless_declared_or_subscripted() -> None:
     assert parse_latex("e^{(x+1)}") == sp.exp(x + 1)  # a power of e, not a label
     assert parse_latex("e^{x}", positive=["e"]) == sp.Symbol("e", positive=True) ** x
     assert sp.simplify(parse_latex("\\sum_{e=1}^{n} e").doit() - n * (n + 1) / 2) == 0
+
+
+def test_letters_that_spell_nothing_are_products_and_subscripts_may_spell_words() -> None:
+    assert parse_latex("ab") == a * b
+    assert parse_latex("p i") == sp.Symbol("p", **R) * sp.Symbol("i", **R)
+    assert parse_latex("\\lambda_{min}") == sp.Symbol("lambda_min", **R)
+    assert parse_latex("2e") == 2 * sp.E
 
 
 def test_i_is_an_ordinary_symbol_not_the_imaginary_unit() -> None:

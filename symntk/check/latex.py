@@ -41,6 +41,9 @@ What the symbols mean:
   everywhere), so that Σ_{i=1}^{2} x_i = x_1 + x_2 holds.
 - An integral's integrand runs to its differential ``dx`` (or ``\\mathrm{d}x``), so inside an integrand a
   ``d`` followed by a letter always closes it.
+- Letters written together that spell a command (``sqrt(x)``, ``alpha``, ``pi``, ``ln``) and scientific
+  notation (``1e-3``) are errors rather than products of letters; ``ab`` is a·b, and subscripts may spell
+  words (``\\lambda_{min}``).
 - ``/`` followed by a juxtaposed factor (``a/b c``), two numbers in a row (``2 3``, ``x^23``), a trailing
   operator (``x -``), unbalanced delimiters, unknown commands and any character outside the grammar are
   errors.
@@ -173,6 +176,8 @@ _FUNCTION_COMMANDS = frozenset(
     "sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh coth exp log ln max min".split()
 )
 _MULTI_ARGUMENT = frozenset({"max", "min", "atan2"})
+#: Commands that, written without their backslash, would silently read as a product of letters.
+_SPELLED = frozenset("sqrt frac sum prod int lim infty partial cdot times abs pi".split())
 _RELATIONS = {
     "<": sp.StrictLessThan,
     ">": sp.StrictGreaterThan,
@@ -244,6 +249,9 @@ _TOKEN = re.compile(
 )
 
 
+_SCIENTIFIC = re.compile(r"\d+(?:\.\d+)?[eE][-+]?\d+")  # 1.5e-3: not LaTeX, and 1.5·e − 3 if read as such
+
+
 def _tokenize(text: str) -> list[_Token]:
     if len(text) > MAX_LENGTH:
         raise SymntkError(f"LaTeX text is too long ({len(text)} characters; at most {MAX_LENGTH})")
@@ -269,6 +277,9 @@ def _tokenize(text: str) -> list[_Token]:
         pos = m.end()
         if kind == "space":
             continue
+        scientific = _SCIENTIFIC.match(text, col - 1) if kind == "num" else None
+        if scientific:
+            raise _error(text, col, f"{scientific.group(0)} is not LaTeX: write it as 1.5 \\cdot 10^{{-3}}")
         if kind == "cmd":
             if value in _SPACES:
                 continue
@@ -586,6 +597,8 @@ class _Parser:
 
     def unnested_factor(self) -> sp.Expr:
         start = self.tok
+        if start.kind == "letter":
+            self.refuse_spelled_command()
         if start.kind == "letter" or (
             start.kind == "cmd"
             and (start.text in _GREEK or start.text in _MODIFIERS or start.text == "mathrm")
@@ -665,6 +678,23 @@ class _Parser:
         if self.tokens[j].kind != "rbrace" or not letters or letters[0].kind != "letter":
             raise self.error(f"'\\{self.tok.text}{{...}}' must hold a word")
         return letters
+
+    def refuse_spelled_command(self) -> None:
+        """Letters written together that spell a command (``sqrt(x)``, ``alpha``, ``pi``) are an error, not
+        the product s·q·r·t·x: the user meant ``\\sqrt``, or a product written with spaces."""
+        before = self.tokens[self.i - 1] if self.i else None
+        if before is not None and before.kind == "letter" and before.col + 1 == self.tok.col:
+            return  # inside a run already checked
+        j, word = self.i, ""
+        while self.tokens[j].kind == "letter" and (
+            j == self.i or self.tokens[j].col == self.tokens[j - 1].col + 1
+        ):
+            word += self.tokens[j].text
+            j += 1
+        if len(word) > 1 and (word in _SPELLED or word in _FUNCTIONS or word in _GREEK):
+            raise self.error(
+                f"'{word}' spells a command: write \\{word}, or separate the letters of a product"
+            )
 
     def braced_name(self) -> _Name | None:
         """``{x}_{i}`` as SymPy prints an indexed symbol: a group holding exactly one symbol."""
