@@ -6,14 +6,11 @@ The model (NOTATION.md; seed 000 "The network"; seed 002 §1), for widths (n_0, 
 
 where the parametrization fixes the weight scale s_ℓ, the bias scale c and the initial variances:
 
-=============  ==============  =====  ==============  ==============
-parametrization  s_ℓ           c      Var W^{(ℓ)}_{jk}  Var b^{(ℓ)}_j
-=============  ==============  =====  ==============  ==============
-``"ntk"``        n_ℓ^{-1/2}    β      1                1
-``"mean-field"`` n_ℓ^{-1}      β      1                1
-``"standard"``   1             1      1/n_ℓ            β²
-``a`` (Rational) n_ℓ^{-a}      β      1                1
-=============  ==============  =====  ==============  ==============
+    parametrization     s_ℓ           c     Var W^{(ℓ)}_{jk}   Var b^{(ℓ)}_j
+    "ntk"               n_ℓ^{-1/2}    β     1                  1
+    "mean-field"        n_ℓ^{-1}      β     1                  1
+    "standard"          1             1     1/n_ℓ              β²
+    a (a Rational)      n_ℓ^{-a}      β     1                  1
 
 Index convention of the code: W^{(ℓ)} is the n_{ℓ+1} × n_ℓ matrix of NOTATION.md, so the entry
 ``W^{(ℓ)}_{jk}`` connects neuron k of layer ℓ to neuron j of layer ℓ+1 (indices from 1). Seeds 000 and 002
