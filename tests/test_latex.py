@@ -343,6 +343,8 @@ def test_random_sympy_expressions_parse_back_exactly(seed: int) -> None:
         ("\\left\\lfloor x \\right)", "expected '\\right\\rfloor'"),
         ("(x, y)", "only function arguments take commas"),
         ("x_1_2", "double subscript"),
+        ("x^2^3", "double superscript"),
+        ("e^x^2", "double superscript"),
         ("\\hat{xy}", "must decorate a single letter"),
         ("(x+1)_{2}", "applies to a symbol"),
         ("\\max x", "needs its arguments in parentheses"),
@@ -522,6 +524,13 @@ def test_subscripts_and_labels_are_part_of_a_symbols_name(text: str, name: str) 
     if text not in ("W_ik", "\\mathrm{NTK}"):  # SymPy prints Symbol("NTK") as NTK, a product
         assert value == sp.Symbol(name, **R)
         assert parse_latex(sp.latex(value)) == value  # SymPy prints the name back as we read it
+
+
+def test_a_power_written_before_the_subscript_applies_to_the_subscripted_symbol() -> None:
+    x_1 = sp.Symbol("x_1", **R)
+    assert parse_latex("x^{2}_{1}") == parse_latex("x_1^2") == x_1**2
+    assert parse_latex("\\sum_{i=1}^{n} x^{2}_{i}") == sp.Sum(X[i] ** 2, (i, 1, n))
+    assert parse_latex("{x^2}^3") == x**6
 
 
 def test_w_ik_without_braces_is_w_i_times_k() -> None:

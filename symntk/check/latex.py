@@ -343,6 +343,7 @@ class _Name:
     primes: int = 0
     labels: list[str] = field(default_factory=list)
     subscripts: list[list[_Token]] = field(default_factory=list)
+    power: list[_Token] | None = None  # x^{2}_{1}: the power written before the subscript
 
     @property
     def stem(self) -> str:
@@ -613,15 +614,19 @@ class _Parser:
         value = self.primary()
         return self.postfix(value)
 
-    def postfix(self, value: sp.Expr) -> sp.Expr:
+    def postfix(self, value: sp.Expr, powered: bool = False) -> sp.Expr:
         while True:
             if self.at("op", "^"):
                 hat = self.next()
+                if powered:
+                    raise self.error("double superscript: write {x^{a}}^{b} or x^{a b}", hat)
                 exponent = self.script(hat)
                 value = _power(value, exponent, self, hat)
+                powered = True
             elif self.at("op", "!"):
                 bang = self.next()
                 value = _factorial(value, self, bang)
+                powered = False
             elif self.at("op", "_") or self.at("op", "'"):
                 raise self.error(f"{self.tok.show()} applies to a symbol, not to an expression")
             else:
@@ -733,8 +738,30 @@ class _Parser:
                 if name.subscripts:
                     raise self.error("double subscript: write both indices in one group", under)
                 name.subscripts.append(self.argument_tokens())
+            elif (
+                self.at("op", "^")
+                and name.power is None
+                and not name.subscripts
+                and self.subscript_after_power()
+            ):
+                self.next()
+                name.power = self.argument_tokens()
             else:
                 return
+
+    def subscript_after_power(self) -> bool:
+        """Is this ``^{a}`` followed by ``_``, as in ``x^{2}_{1}`` = (x₁)²?"""
+        j = self.i + 1
+        if self.tokens[j].kind == "lbrace":
+            level = 0
+            while self.tokens[j].kind != "end":
+                level += {"lbrace": 1, "rbrace": -1}.get(self.tokens[j].kind, 0)
+                if level == 0:
+                    break
+                j += 1
+        elif self.tokens[j].kind == "num" and len(self.tokens[j].text) > 1:
+            return False
+        return self.tokens[j + 1].kind == "op" and self.tokens[j + 1].text == "_"
 
     def label_ahead(self) -> bool:
         """Is the group after ``^`` a parenthesized label like ``{(\\ell+1)}``?"""
@@ -771,6 +798,10 @@ class _Parser:
         full = name.full()
         function = _Name(name.base, name.col, 0, name.labels, name.subscripts).full()
         if function in self.vocabulary.functions:
+            if name.power is not None:
+                raise self.error(
+                    f"write the power of {function} after its subscript: {function}_{{..}}^{{..}}"
+                )
             return self.postfix(self.user_function(name, function))
         if full in self.scope:
             value: sp.Expr = self.scope[full]
@@ -781,6 +812,9 @@ class _Parser:
         else:
             self.usage.symbols.add(full)
             value = self.vocabulary.symbol(full)
+        if name.power is not None:
+            value = _power(value, self.child(name.power).parse_all(relations=False), self, self.tok)
+            return self.postfix(value, powered=True)
         return self.postfix(value)
 
     def indexed(self, name: _Name) -> bool:
