@@ -241,7 +241,9 @@ def test_every_relation_and_both_notations_compile(unusual: Report) -> None:
     velikanov = (unusual.folder / "appendix" / "entry-001.tex").read_text()
     jacot = (unusual.folder / "appendix" / "entry-002.tex").read_text()
     assert "z^{2}_{1}(x)" in velikanov and r"\tilde{\alpha}^{(2)}_{1}(x)" in jacot
-    assert (unusual.folder / "appendix" / "long.tex").read_text().count(r"\\ &\qquad + ") > 10  # broken into rows
+    assert (unusual.folder / "appendix" / "long.tex").read_text().count(
+        r"\\ &\qquad + "
+    ) > 10  # broken into rows
     assert (unusual.folder / "derivations" / "long.pdf").is_file()
 
 
