@@ -256,6 +256,11 @@ def kernel_convergence(
     theta_id = np.einsum("ab,kl->akbl", theta, np.eye(output_dim))
     if samples < 2:
         raise SymntkError(f"a rate with an interval needs at least 2 networks per width, got {samples}")
+    if depth < 2 or output_dim < 2:
+        raise SymntkError(
+            "the kernels of a network without hidden layers (depth 1) equal their limits at every width, and "
+            "the off-diagonal blocks need 2 outputs: use depth ≥ 2 and output_dim ≥ 2"
+        )
     errs: dict[str, list[Array]] = {"nngp": [], "ntk": [], "offdiag": []}
     done = 0
     for n, ss in zip(ws, width_seeds, strict=True):

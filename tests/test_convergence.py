@@ -209,6 +209,7 @@ def test_converge_command_prints_the_json_object_of_the_issue(capsys: pytest.Cap
         (("--widths", "8"), "at least two distinct"),
         (("--beta", "-1", "--widths", "4,8"), "must be ≥ 0"),
         (("--samples", "1", "--widths", "4,8"), "integer ≥ 2"),
+        (("--depth", "1", "--widths", "4,8"), "depth ≥ 2"),
     ],
 )
 def test_converge_command_refuses_bad_input_in_one_line(
