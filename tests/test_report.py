@@ -35,6 +35,7 @@ SQUARE = Derivation(
         Step(r"x^{2} + 2 x + 1", "=", "the same, in LaTeX", written=r"x^{2} + 2x + 1"),
     ],
     source=Source("002_086f346ea6a82670.txt", "§3.1"),
+    assumptions={"nonzero": ["x"]},
     references=("jacot2018ntk", "@article{doe2020, author = {J. Doe}, title = {A Title}, year = 2020}"),
 )
 #: A derivation from seed 002 that comes earlier in the notes than SQUARE (§2.1 before §3.1).
@@ -203,6 +204,7 @@ def test_the_summary_holds_the_table_the_errata_and_the_bibliography(tmp_path: P
     snippet = (tmp_path / "appendix" / "square-of-a-sum.tex").read_text()
     assert r"\ifdefined\lemma\else\newtheorem{lemma}{Lemma}\fi" in snippet
     assert r"\begin{lemma}" in snippet and r"\cite{jacot2018ntk,doe2020}" in snippet
+    assert r"\textit{Assumptions:} nonzero x." in snippet
     assert "@article{doe2020" in (tmp_path / "symntk.bib").read_text()
 
 

@@ -122,6 +122,7 @@ class View:
     error: str
     citations: tuple[str, ...]
     notes: str
+    assumptions: str = ""
     references: tuple[Reference, ...] = field(default=())
 
     @property
@@ -245,6 +246,18 @@ def start_formula(d: Derivation, built: sp.Basic | None, notation: str) -> Tex |
     return None
 
 
+def _assumptions(d: Derivation) -> str:
+    """The derivation's assumptions in words (empty when it makes none)."""
+    from ..check.assumptions import Assumptions
+
+    if not d.assumptions:
+        return ""
+    try:
+        return Assumptions.of(d.assumptions).describe()
+    except SymntkError:
+        return ""  # the checker reports bad assumptions as the derivation's error
+
+
 def view(result: DerivationResult) -> View:
     """The view of one checked derivation (raises :class:`SymntkError` naming a formula that cannot be
     typeset)."""
@@ -280,6 +293,7 @@ def view(result: DerivationResult) -> View:
         error="; ".join(result.errors),
         citations=tuple(Tex(r.key) for r in refs),
         notes=d.notes,
+        assumptions=_assumptions(d),
         references=tuple(refs),
     )
 
