@@ -61,6 +61,7 @@ _LAZY: dict[str, str] = {
     "smallest_eigenvalue": "convergence",
     "derivative_orders": "convergence",
     "check_strategy": "convergence",
+    "write_report": "report",
 }
 
 
