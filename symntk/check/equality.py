@@ -17,9 +17,11 @@ The strategy, strongest first (issue 5; DESIGN, "The checker's honesty"):
    ``2·dps − 10`` digits with a shrinking residual is *verified* and a stable difference *refuted*;
 3. **undecided** when time runs out, an exception occurs, or too few points could be evaluated.
 """
+
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import sympy as sp
@@ -27,8 +29,8 @@ import sympy as sp
 from .._errors import SymntkError
 from .assumptions import Assumptions
 from .deadline import OutOfTime, deadline
-from .evaluation import Agreement, compare
-from .sampling import NoPoint, instance
+from .evaluation import Agreement, Comparison, Compiled, Outcome, approximated, compare, decide
+from .sampling import Concrete, NoPoint, concretize, draw, rational_function, substitute
 from .verdict import Verdict, proved, refuted, undecided, verified
 
 #: Default number of random points for a verified verdict, and the working precision in digits.
@@ -71,8 +73,8 @@ def branched(*exprs: sp.Basic) -> bool:
     for expr in exprs:
         if expr.atoms(*_BRANCHED):
             return True
-        if any(not p.exp.is_Integer for p in expr.atoms(sp.Pow)):
-            return True
+        if any(not p.exp.is_Integer and not p.base.is_positive for p in expr.atoms(sp.Pow)):
+            return True  # a root or power of something that may be negative: a branch cut
     return False
 
 
@@ -277,6 +279,12 @@ def _is_zero(diff: sp.Basic) -> bool:
     return bool(diff == 0)
 
 
+#: Random points drawn per concretization: sizes, expanded sums and random test functions are drawn anew
+#: after that many points (fewer when there are sizes to vary, so that several sizes are tried).
+POINTS_PER_INSTANCE = 10
+POINTS_PER_SIZE = 3
+
+
 def _at_points(
     lhs: sp.Basic, rhs: sp.Basic, given: Assumptions, rng: random.Random, points: int, dps: int
 ) -> Verdict:
@@ -288,39 +296,31 @@ def _at_points(
     constant = not any(e.free_symbols for e in (lhs, rhs))
     agreed = exact = undefined = inconclusive = 0
     attempts = 0
+    checker: _Instance | None = None
     while agreed < points and attempts < 4 * points:
-        attempts += 1
         try:
-            inst = instance(lhs, rhs, conditions, rng)
+            if checker is None or attempts % checker.points == 0:
+                checker = _Instance(concretize(lhs, rhs, conditions, rng))
+            attempts += 1
+            values = draw(checker.concrete, rng)
         except NoPoint:
             return undecided(
                 "no point satisfying the conditions was found in 200 random draws",
                 method="random points",
                 reason="empty or thin domain",
             )
-        pairs = _entrywise(inst.lhs, inst.rhs)
-        outcome = Agreement.AGREE
-        is_exact = True
-        for where, (a, b) in pairs:
-            comparison = compare(a, b, dps)
-            if comparison.agreement is Agreement.DIFFER:
-                at = ", ".join(f"{k} = {v}" for k, v in inst.point.items()) or "no free symbols"
-                entry = f" (entry {where})" if where else ""
-                return refuted(
-                    f"counterexample at {at}{entry}: lhs = {comparison.lhs}, rhs = {comparison.rhs}",
-                    method="random points",
-                    counterexample={
-                        "point": inst.point,
-                        "entry": where,
-                        "lhs": comparison.lhs,
-                        "rhs": comparison.rhs,
-                    },
-                    digits=dps,
-                )
-            if comparison.agreement is not Agreement.AGREE:
-                outcome = comparison.agreement
-                break
-            is_exact = is_exact and isinstance(a, sp.Rational) and isinstance(b, sp.Rational)
+        outcome, is_exact, failure = checker.compare(values, dps)
+        if failure is not None:
+            where, comparison = failure
+            point = checker.point(values)
+            at = ", ".join(f"{k} = {v}" for k, v in point.items()) or "no free symbols"
+            entry = f" (entry {where})" if where else ""
+            return refuted(
+                f"counterexample at {at}{entry}: lhs = {comparison.lhs}, rhs = {comparison.rhs}",
+                method="random points",
+                counterexample={"point": point, "entry": where, "lhs": comparison.lhs, "rhs": comparison.rhs},
+                digits=dps,
+            )
         if outcome is Agreement.AGREE:
             agreed += 1
             exact += is_exact
@@ -367,6 +367,77 @@ def _at_points(
         exact_points=exact,
         digits=2 * dps - 10,
     )
+
+
+class _Instance:
+    """One concretization of a claim (sizes, sums, test functions fixed), compared at many random points:
+    exactly where an entry is a rational function, else by compiled mpmath code (evalf where that fails)."""
+
+    def __init__(self, concrete: Concrete) -> None:
+        self.concrete = concrete
+        self.entries = _entrywise(concrete.lhs, concrete.rhs)
+        self._numeric = [
+            k
+            for k, (_, (a, b)) in enumerate(self.entries)
+            if not (rational_function(a) and rational_function(b))
+        ]
+        self._compiled: Compiled | bool | None = False  # False: not compiled yet; None: cannot be
+        self.points = POINTS_PER_SIZE if concrete.sizes else POINTS_PER_INSTANCE
+
+    def point(self, values: dict[sp.Basic, sp.Rational]) -> dict[str, str]:
+        point = dict(self.concrete.sizes)
+        point.update({str(k): str(v) for k, v in values.items()})
+        return point
+
+    def _compile(self) -> Compiled | None:
+        if self._compiled is False:
+            sides = [self.entries[k][1][0] for k in self._numeric] + [
+                self.entries[k][1][1] for k in self._numeric
+            ]
+            try:
+                self._compiled = Compiled(sides, self.concrete.unknowns)
+            except OutOfTime:
+                raise
+            except Exception:  # the printer cannot compile it: evaluate with evalf instead
+                self._compiled = None
+        return self._compiled if isinstance(self._compiled, Compiled) else None
+
+    def compare(
+        self, values: dict[sp.Basic, sp.Rational], dps: int
+    ) -> tuple[Agreement, bool, tuple[str, Comparison] | None]:
+        """The agreement at ``values`` over all entries, whether it was exact, and the first difference."""
+        is_exact = True
+        compiled = self._compile() if self._numeric else None
+        args = [values[u] for u in self.concrete.unknowns]
+        cache: dict[int, list[Outcome]] = {}
+
+        def side(slot: int) -> Callable[[int], Outcome]:
+            def at(digits: int) -> Outcome:
+                if digits not in cache:
+                    assert compiled is not None
+                    cache[digits] = compiled.at(args, digits)
+                return cache[digits][slot]
+
+            return at
+
+        for k, (where, (a, b)) in enumerate(self.entries):
+            comparison = None
+            if compiled is not None and k in self._numeric:
+                slot = self._numeric.index(k)
+                comparison = decide(side(slot), side(slot + len(self._numeric)), dps, approximated(a, b))
+                if comparison.agreement is Agreement.UNDEFINED:
+                    comparison = None  # perhaps a division by zero elsewhere: let evalf decide this entry
+            if comparison is None:
+                la, lb = substitute(a, values), substitute(b, values)
+                comparison = compare(la, lb, dps)
+                is_exact = is_exact and isinstance(la, sp.Rational) and isinstance(lb, sp.Rational)
+            else:
+                is_exact = False
+            if comparison.agreement is Agreement.DIFFER:
+                return Agreement.DIFFER, False, (where, comparison)
+            if comparison.agreement is not Agreement.AGREE:
+                return comparison.agreement, False, None
+        return Agreement.AGREE, is_exact, None
 
 
 def _has_generic(*exprs: sp.Basic) -> bool:

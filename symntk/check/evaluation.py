@@ -13,7 +13,9 @@ to 25 digits are told apart.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import mpmath
 import sympy as sp
@@ -81,15 +83,33 @@ def exact_value(expr: sp.Basic) -> sp.Rational | None:
     return None
 
 
+#: What an evaluation at some precision gives: a value, :data:`UNDEFINED_TEXT` (infinite or not a number), or
+#: ``None`` (could not be evaluated, which decides nothing).
+Outcome: TypeAlias = "mpmath.mpc | str | None"
+UNDEFINED_TEXT = "undefined (infinite or not a number)"
+
+
 def compare(lhs: sp.Basic, rhs: sp.Basic, dps: int) -> Comparison:
-    """Compare two concrete expressions by the rule of the module docstring."""
+    """Compare two concrete expressions by the rule of the module docstring (SymPy's adaptive evalf)."""
     exact_l, exact_r = exact_value(lhs), exact_value(rhs)
     if exact_l is not None and exact_r is not None:
         agreement = Agreement.AGREE if exact_l == exact_r else Agreement.DIFFER
         return Comparison(agreement, str(exact_l), str(exact_r), 0.0 if exact_l == exact_r else 1.0)
-    results = []
+    return decide(
+        lambda digits: _value_or_undefined(lhs, digits),
+        lambda digits: _value_or_undefined(rhs, digits),
+        dps,
+        approximated(lhs, rhs),
+    )
+
+
+def decide(
+    left_at: Callable[[int], Outcome], right_at: Callable[[int], Outcome], dps: int, approximate: bool = False
+) -> Comparison:
+    """The rule of the module docstring, given each side's value as a function of the working precision."""
+    results: list[tuple[Any, Any, Any, Any]] = []
     for digits in (dps, 2 * dps):
-        left, right = _value_or_undefined(lhs, digits), _value_or_undefined(rhs, digits)
+        left, right = left_at(digits), right_at(digits)
         if left is None or right is None:
             return Comparison(Agreement.UNDEFINED)
         if isinstance(left, str) or isinstance(right, str):
@@ -116,10 +136,49 @@ def compare(lhs: sp.Basic, rhs: sp.Basic, dps: int) -> Comparison:
         stable = abs(d1 - d2) <= mpmath.mpf("0.001") * d2
         # numerical quadrature and infinite series can miss by the same amount at both precisions: only a
         # gross difference refutes them
-        floor = mpmath.mpf(10) ** (-8 if approximated(lhs, rhs) else -(dps - 10))
+        floor = mpmath.mpf(10) ** (-8 if approximate else -(dps - 10))
         if rel2 > floor and stable:
             return Comparison(Agreement.DIFFER, show_l, show_r, float(rel2))
         return Comparison(Agreement.INCONCLUSIVE, show_l, show_r, float(rel2))
+
+
+class Compiled:
+    """Concrete expressions of some unknowns, compiled once together for mpmath and evaluated at many points.
+
+    One function for all of them, with common subexpressions shared: faster than ``evalf`` by one to two
+    orders of magnitude on the large expressions of network models. It works at a fixed precision (the
+    requested digits plus 20 guard digits) instead of an adaptive one: cancellation shows up as a residual
+    that does not shrink with the precision, which :func:`decide` reads as inconclusive, never as agreement.
+    """
+
+    def __init__(self, exprs: Sequence[sp.Basic], unknowns: Sequence[sp.Basic]) -> None:
+        dummies = [sp.Dummy(f"u{i}") for i in range(len(unknowns))]
+        rename = dict(zip(unknowns, dummies, strict=True))
+        bodies = [e.xreplace(rename) for e in exprs]
+        self._function = sp.lambdify(dummies, bodies, modules="mpmath", cse=True, docstring_limit=0)
+        self.size = len(exprs)
+
+    def at(self, values: Sequence[sp.Rational], digits: int) -> list[Outcome]:
+        """The values of every expression at ``values`` with ``digits`` digits (``None`` where unknown)."""
+        with mpmath.workdps(digits + 20):
+            args = [mpmath.mpf(int(v.p)) / int(v.q) for v in values]
+            try:
+                results = self._function(*args)
+            except OutOfTime:
+                raise
+            except Exception:  # a division by zero somewhere, or an unsupported function: evalf decides
+                return [None] * self.size
+            return [_outcome(r) for r in results]
+
+
+def _outcome(result: Any) -> Outcome:
+    try:
+        value = mpmath.mpmathify(result)
+    except (TypeError, ValueError):
+        return None
+    if not mpmath.isfinite(value):
+        return UNDEFINED_TEXT
+    return mpmath.mpc(value)
 
 
 def approximated(*exprs: sp.Basic) -> bool:
@@ -134,11 +193,11 @@ def approximated(*exprs: sp.Basic) -> bool:
     return False
 
 
-def _value_or_undefined(expr: sp.Basic, dps: int) -> mpmath.mpc | str | None:
+def _value_or_undefined(expr: sp.Basic, dps: int) -> Outcome:
     try:
         return value(expr, dps)
     except Undefined:
-        return "undefined (infinite or not a number)"
+        return UNDEFINED_TEXT
 
 
 def _show(z: mpmath.mpc, digits: int) -> str:

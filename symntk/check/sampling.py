@@ -192,13 +192,14 @@ def substitute(expr: sp.Basic, values: dict[sp.Basic, sp.Basic]) -> sp.Basic:
     Automatic evaluation of, say, ``(-2441/629)**(-3014/931)`` looks for exact roots of huge integers and can
     take minutes; high-precision evaluation (:mod:`symntk.check.evaluation`) does not need it.
     """
-    if _rational_function(expr):
+    if rational_function(expr):
         return expr.xreplace(values)
     with sp.evaluate(False):
         return expr.xreplace(values)
 
 
-def _rational_function(expr: sp.Basic) -> bool:
+def rational_function(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is a rational function of its atoms (exact substitution is cheap)."""
     for node in sp.preorder_traversal(expr):
         if isinstance(node, sp.Function | sp.Derivative | sp.Subs | sp.Integral):
             return False
