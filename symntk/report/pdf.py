@@ -123,7 +123,8 @@ def build_one(tree: Path, document: Path) -> Path:
         log = log_path.read_text(errors="replace") if log_path.is_file() else done.stdout + done.stderr
         relevant = excerpt(log)
         pdf = folder / document.with_suffix(".pdf").name
-        if done.returncode != 0 or not pdf.is_file() or relevant:
+        undefined = any(_UNDEFINED.search(line) for line in log.splitlines())
+        if done.returncode != 0 or not pdf.is_file() or undefined:
             lines = (
                 relevant or [line for line in (done.stderr or done.stdout).splitlines() if line.strip()][-4:]
             )
