@@ -595,7 +595,9 @@ def _levels(
 
         fine, coarse, mass = _integrate(outer, f_breaks, h, L)
         return fine, coarse, mass, L.evaluations
-    if kinks_f or kinks_g:  # β small with kinks: polar coordinates, where no boundary layer forms
+    if kinks_g and not kinks_f:  # condition on the kinked variable: no inherited kink, no boundary layer
+        return _levels(g, f, s22, s11, s12, det, kinks_g, kinks_f, level, work_dps)
+    if kinks_f and kinks_g:  # β small, both kinked: polar coordinates, where no boundary layer forms
         return _polar(f, g, root11, root22, rho, beta, f_breaks, g_breaks, level, L)
     # β small (ρ near ±1): inner nodes y scaled to the conditional width. Where no kink of g is within
     # the Gaussian range, g(√s22 (μ + β y)) is analytic on the scale 1/β ≫ 1 in y and Gauss–Hermite with
@@ -647,9 +649,9 @@ def _polar(
     two_pi = 2 * mpmath.pi
     phase = mpmath.atan2(rho, beta)
     angles: set[mpmath.mpf] = set()
-    if any(k == 0 for k in f_breaks):
+    if f_breaks:  # the rays through a kink at 0, or where the kink lines u = k run off to infinity
         angles |= {mpmath.pi / 2, 3 * mpmath.pi / 2}
-    if any(k == 0 for k in g_breaks):
+    if g_breaks:
         angles |= {mpmath.fmod(-phase + two_pi, two_pi), mpmath.fmod(mpmath.pi - phase + two_pi, two_pi)}
     for k1 in f_breaks:
         for k2 in g_breaks:

@@ -115,6 +115,7 @@ def test_expectation_matches_closed_form_to_30_digits_within_its_error(case: Cas
         assert est.error <= mpmath.mpf(10) ** -DPS * max(abs(exact), mpmath.mpf(10) ** -DPS) * 2
 
 
+@pytest.mark.slow
 def test_relu_dual_kernel_matches_arc_cosine_to_50_digits() -> None:
     relu = CASES[5]
     s11, s22, s12 = mpf(3), mpf(1) / 3, mpf("0.31")
@@ -124,6 +125,36 @@ def test_relu_dual_kernel_matches_arc_cosine_to_50_digits() -> None:
         assert abs(est.value - exact) <= est.error <= abs(exact) * mpmath.mpf(10) ** -50
 
 
+STEIN_POINTS = {
+    "unequal": (mpf(3) / 2, mpf(2), mpf(-4) / 5),
+    "rho=+(1-1e-10)": (mpf(2), mpf(2), 2 * near_one()),
+    "rho=-(1-1e-10)": (mpf(1) / 2, mpf(2), -near_one()),
+}
+
+
+@pytest.mark.parametrize("point", STEIN_POINTS, ids=str)
+def test_kinks_and_jumps_away_from_zero_match_stein_lemma(point: str) -> None:
+    """Stein's lemma E[f(u) v] = s12 E[f′(u)]: for f = max(u − 1/2, 0) it is s12 P(u > 1/2), and for
+    E[u g(v)] with the jump g = step(v + 3/8) it is s12 times the N(0, s22) density at −3/8."""
+    s11, s22, s12 = STEIN_POINTS[point]
+    half, jump = mpmath.mpf(1) / 2, mpmath.mpf(-3) / 8
+
+    def ramp(z: Any) -> Any:
+        return max(z - half, 0)
+
+    def step(z: Any) -> Any:
+        return _step(z - jump)
+
+    one = expectation(ramp, lambda z: z, s11, s22, s12, dps=DPS, kinks=[half], kinks_g=[])
+    two = expectation(lambda z: z, step, s11, s22, s12, dps=DPS, kinks=[], kinks_g=[jump])
+    with mpmath.workdps(REF_DPS):
+        exact_one = s12 * mpmath.ncdf(-half / mpmath.sqrt(s11))
+        exact_two = s12 * mpmath.npdf(jump, 0, mpmath.sqrt(s22))
+        for est, exact in ((one, exact_one), (two, exact_two)):
+            assert abs(est.value - exact) <= est.error <= mpmath.mpf(10) ** -DPS * abs(exact)
+
+
+@pytest.mark.slow
 def test_unequal_functions_and_kinks_match_nested_quadrature_with_kinks_split() -> None:
     """f(u) = max(u − 1/2, 0), g(v) = tanh(v) step(v + 3/8): a kink and a jump away from 0, f ≠ g.
 
@@ -155,20 +186,20 @@ def test_unequal_functions_and_kinks_match_nested_quadrature_with_kinks_split() 
 
 
 def test_price_theorem_derivative_in_s12_is_expectation_of_derivatives() -> None:
-    """∂E[tanh u tanh v]/∂s12 = E[sech² u sech² v] (Price 1958), by a central difference at 30 digits."""
-    s11, s22, s12, h = mpf(1) / 2, mpf(3) / 2, mpf(1) / 3, mpf("1e-9")
+    """∂E[tanh u tanh v]/∂s12 = E[sech² u sech² v] (Price 1958), by a central difference at 25 digits."""
+    s11, s22, s12, h = mpf(1) / 2, mpf(3) / 2, mpf(1) / 3, mpf("1e-8")
     with mpmath.workdps(REF_DPS):
         above, below = s12 + h, s12 - h
-    up = expectation(mpmath.tanh, mpmath.tanh, s11, s22, above, dps=30).value
-    down = expectation(mpmath.tanh, mpmath.tanh, s11, s22, below, dps=30).value
+    up = expectation(mpmath.tanh, mpmath.tanh, s11, s22, above, dps=25).value
+    down = expectation(mpmath.tanh, mpmath.tanh, s11, s22, below, dps=25).value
 
     def sech2(z: Any) -> Any:
         return mpmath.sech(z) ** 2
 
-    deriv = expectation(sech2, sech2, s11, s22, s12, dps=30).value
+    deriv = expectation(sech2, sech2, s11, s22, s12, dps=25).value
     with mpmath.workdps(40):
         slope = (up - down) / (2 * h)
-        assert abs(slope - deriv) <= mpmath.mpf("1e-15") * abs(deriv)  # the difference's own error ~ h²
+        assert abs(slope - deriv) <= mpmath.mpf("1e-14") * abs(deriv)  # the difference's own error ~ h²
 
 
 def test_supplied_determinant_is_used_instead_of_the_rounded_entries() -> None:
@@ -269,14 +300,13 @@ FLOAT_CASES = [
 
 @pytest.mark.parametrize("case", FLOAT_CASES, ids=lambda c: c.name)
 def test_float64_matches_closed_forms_at_all_covariance_points(case: Case) -> None:
-    rows = list(POINTS.values()) + [(mpf(4), mpf(1) / 4, mpf("0.999999")), (mpf(1), mpf(1), -mpf(1))]
+    rows = [*POINTS.values(), (mpf(4), mpf(1) / 4, mpf("0.999999")), (mpf(1), mpf(1), -mpf(1))]
     s11, s22, s12 = (np.array([float(p[i]) for p in rows]) for i in range(3))
     with mpmath.workdps(REF_DPS):
-        dets = [
-            mpmath.fsub(mpmath.fmul(mpf(a), mpf(b), exact=True), mpmath.fmul(mpf(c), mpf(c), exact=True), exact=True)
-            for a, b, c in zip(s11, s22, s12, strict=True)
-        ]
-        exact = [case.exact(mpf(a), mpf(b), mpf(c), d) for a, b, c, d in zip(s11, s22, s12, dets, strict=True)]
+        entries = [(mpf(a), mpf(b), mpf(c)) for a, b, c in zip(s11, s22, s12, strict=True)]
+        dets = [mpmath.fsub(mpmath.fmul(a, b, exact=True), mpmath.fmul(c, c, exact=True), exact=True)
+                for a, b, c in entries]
+        exact = [case.exact(a, b, c, d) for (a, b, c), d in zip(entries, dets, strict=True)]
     det = np.array([float(d) for d in dets])
     got = expectation_float64(case.numpy, case.numpy, s11, s22, s12, det=det, kinks=case.kinks)
     assert case.numpy is not None
@@ -286,7 +316,7 @@ def test_float64_matches_closed_forms_at_all_covariance_points(case: Case) -> No
 
 
 def test_float64_smooth_matches_high_precision_quadrature_for_tanh() -> None:
-    rows = [(1, 1, 0.5), (2, 0.5, -0.7), (4, 3, 3.4641016), (0.3, 0.3, 0.3), (1, 1, -1 + 1e-12), (9, 1, 2.0)]
+    rows = [(2, 0.5, -0.7), (4, 3, 3.4641016), (0.3, 0.3, 0.3), (1, 1, -1 + 1e-12)]
     got = expectation_float64(np.tanh, np.tanh, *(np.array(c, dtype=float) for c in zip(*rows, strict=True)))
     for value, (a, b, c) in zip(got, rows, strict=True):
         ref = expectation(mpmath.tanh, mpmath.tanh, a, b, c, dps=20).value
