@@ -287,6 +287,8 @@ def _tokenize(text: str) -> list[_Token]:
                 continue  # \big( is (
             if value in ("left", "right"):
                 delim, pos = _delimiter(text, pos, value)
+                if delim not in (_OPENERS if value == "left" else _OPENERS.values()):
+                    raise _error(text, col, f"'\\{value}{delim}' is not a {value}-hand delimiter")
                 if value == "left":
                     tokens.append(_Token("open", delim, col, sized=True))
                 else:
@@ -760,6 +762,8 @@ class _Parser:
                     break
                 j += 1
         elif self.tokens[j].kind == "num" and len(self.tokens[j].text) > 1:
+            return False
+        if self.tokens[j].kind == "end":
             return False
         return self.tokens[j + 1].kind == "op" and self.tokens[j + 1].text == "_"
 
@@ -1424,7 +1428,7 @@ def parse_texts(
     for _ in range(4):  # the roles found (sum bounds, indexed bases) only grow: a fixed point in a few passes
         usage = _Usage()
         values = tuple(
-            _Parser(text, list(tokens), vocabulary, usage, {}).parse_all(relations)
+            _build(text, tokens, vocabulary, usage, relations)
             for (text, relations), tokens in zip(texts, tokenized, strict=True)
         )
         grown = _Vocabulary(
@@ -1456,6 +1460,19 @@ def parse_texts(
             )
     symbols = {s.name: s for v in values for s in v.free_symbols if isinstance(s, sp.Symbol)}
     return Parsed(values, symbols, frozenset(usage.functions))
+
+
+def _build(
+    text: str, tokens: list[_Token], vocabulary: _Vocabulary, usage: _Usage, relations: bool
+) -> sp.Basic:
+    """Parse one text; SymPy refusing to build what was written (a limit towards a variable point, ...) is
+    bad input too, reported in one line."""
+    try:
+        return _Parser(text, list(tokens), vocabulary, usage, {}).parse_all(relations)
+    except SymntkError:
+        raise
+    except (TypeError, ValueError, NotImplementedError, ArithmeticError) as exc:
+        raise _error(text, 1, f"SymPy cannot build it: {' '.join(str(exc).split())}") from None
 
 
 def parse_latex(text: str, *, functions: Iterable[str] = (), positive: Iterable[str] = ()) -> sp.Expr:
