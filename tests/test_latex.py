@@ -385,7 +385,31 @@ def test_mutated_latex_raises_only_symntk_errors() -> None:
     SymntkError with one line: never another exception (an internal error in the CLI)."""
     texts = [sp.latex(e) for e in HAND_CORPUS]
     rng = random.Random(5)
-    pieces = ["{", "}", "(", ")", "^", "_", "d", "\\", "-", "1", "|", "'", "\\partial", " ", "\\left(", ","]
+    pieces = [
+        "{",
+        "}",
+        "(",
+        ")",
+        "^",
+        "_",
+        "d",
+        "\\",
+        "-",
+        "1",
+        "|",
+        "'",
+        "\\partial",
+        " ",
+        "\\left(",
+        ",",
+        "\\left)",
+        "\\right(",
+        "\\to",
+        "\\lim_{x \\to y}",
+        "=",
+        "\\int",
+        "dx",
+    ]
     for _ in range(1500):
         text = rng.choice(texts)
         for _ in range(rng.randint(1, 3)):
