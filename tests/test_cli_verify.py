@@ -132,6 +132,13 @@ def test_plain_output_shows_the_parsed_claim_and_the_verdict(capsys: pytest.Capt
     assert (status, err) == (0, "")
 
 
+def test_a_side_starting_with_minus_goes_after_the_double_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _verify(capsys, "--json", "--", "-\\sin x", "\\sin(-x)")
+    assert (status, json.loads(out)["status"]) == (0, "proved")
+    status, out, _ = _verify(capsys, " -x", "-1 \\cdot x", "--json")
+    assert (status, json.loads(out)["status"]) == (0, "proved")
+
+
 def test_undecided_is_never_a_pass(capsys: pytest.CaptureFixture[str]) -> None:
     status, verdict = _verdict(capsys, "e^{\\pi \\sqrt{163}}", "262537412640768744", "--timeout", "0.001")
     assert verdict["status"] == "undecided"

@@ -20,9 +20,13 @@ Exit status: 0 when the identity is proved or verified; 1 when it is refuted; 4 
 consistent, which is numerical evidence, not a check of an identity): never a pass; 2 for bad input (one line
 on stderr).
 
+A side that starts with '-' is read as an option: put the options first and the sides after '--', or
+start the side with a space (' -x').
+
 Examples:
   symntk verify '\\sqrt{a b}' '\\sqrt{a} \\sqrt{b}' --positive a,b
   symntk verify '\\sum_{i=1}^{n} i' '\\frac{n (n+1)}{2}'
+  symntk verify --json -- '-\\sin x' '\\sin(-x)'
   symntk verify '\\arccos\\left(\\frac{c}{\\sqrt{a b}}\\right)' \\
       '\\arctan\\left(\\frac{\\sqrt{a b - c^{2}}}{c}\\right)' --positive a,b,c --where 'c^2 < a b'
   symntk verify '\\frac{d}{dx} \\sigma(w x)' "w \\sigma'(w x)" --function sigma
