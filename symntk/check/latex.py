@@ -857,7 +857,7 @@ class _Parser:
             power = self.script(hat)
             if power == -1:
                 raise self.error(f"'{full}^{{-1}}' is ambiguous (the inverse function, or 1/{full}?)", hat)
-        args = self.call_arguments(full)
+        args = self.call_arguments()
         if args is None:
             raise self.error(f"{full} is declared a function: write its arguments in parentheses, {full}(x)")
         function = sp.Function(full, real=True)
@@ -869,14 +869,14 @@ class _Parser:
             value = function(*args)
         return value if power is None else _power(value, power, self, self.tok)
 
-    def call_arguments(self, what: str, braces: bool = False) -> list[sp.Expr] | None:
+    def call_arguments(self, braces: bool = False) -> list[sp.Expr] | None:
         """``(a, b)``, ``\\left(a, b\\right)`` or SymPy's ``{\\left(a, b \\right)}`` (and ``\\{a, b\\}`` when
         ``braces``); None if no argument list follows."""
         if self.at("lbrace"):
             save = self.i
             inner = self.child(self.group_tokens())
             if inner.at("open", "("):
-                args = inner.call_arguments(what)
+                args = inner.call_arguments()
                 if args is not None and inner.at("end"):
                     return args
             self.i = save
@@ -1061,7 +1061,7 @@ class _Parser:
                     f"or \\frac{{1}}{{\\{name} x}}",
                     hat,
                 )
-        args = self.call_arguments(name, braces=name in ("max", "min"))
+        args = self.call_arguments(braces=name in ("max", "min"))
         if args is None:
             if name in _MULTI_ARGUMENT:
                 raise self.error(f"'{name}' needs its arguments in parentheses", tok)
