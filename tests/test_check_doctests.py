@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["equality", "inequality", "asymptotics", "expectation"]
+MODULES = ["equality", "inequality", "asymptotics", "expectation", "norms"]
 
 
 @pytest.mark.parametrize("name", MODULES)

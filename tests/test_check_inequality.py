@@ -81,3 +81,32 @@ def test_reproducible_for_a_seed() -> None:
 def test_matrices_are_rejected() -> None:
     with pytest.raises(SymntkError, match="scalars"):
         less_equal(sp.Matrix([a]), a)
+
+
+def _matrix(name: str, rows: int, cols: int) -> sp.Matrix:
+    return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f"{name}{i}{j}", real=True))
+
+
+def test_operator_norm_bounds_of_seed_002_lemma_1_kind() -> None:
+    from symntk.check.norms import frobenius_norm, operator_norm
+
+    a, b = _matrix("a", 2, 3), _matrix("b", 3, 2)
+    y = _matrix("y", 3, 1)
+    # submultiplicativity and ‖A‖_op ≤ ‖A‖_F hold: the search finds no violation
+    assert less_equal(operator_norm(a * b), operator_norm(a) * operator_norm(b)).status is Status.CONSISTENT
+    assert less_equal(operator_norm(a), frobenius_norm(a)).status is Status.CONSISTENT
+    assert less_equal(operator_norm(a * y), operator_norm(a) * operator_norm(y)).status is Status.CONSISTENT
+    # the reverse bound and a lost factor are refuted
+    assert less_equal(frobenius_norm(a), operator_norm(a)).status is Status.REFUTED
+    assert less_equal(operator_norm(a * b), operator_norm(a) * operator_norm(b) / 2).status is Status.REFUTED
+
+
+def test_operator_norm_agrees_with_numpy() -> None:
+    import numpy as np
+
+    from symntk.check.norms import operator_norm
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(3, 4))
+    exact = sp.Matrix(3, 4, lambda i, j: sp.Rational(values[i, j]))
+    assert float(operator_norm(exact).evalf(30)) == pytest.approx(np.linalg.norm(values, 2), rel=1e-14)

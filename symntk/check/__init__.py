@@ -5,6 +5,7 @@ The public surface:
 - :func:`equal`, :func:`less_equal`, :func:`tends_to`, :func:`of_order`, :func:`expectation_equal`: check one
   claim, returning a :class:`Verdict` (``.status``, a :class:`Status`; ``.evidence``; ``.data``);
 - :func:`fit_rate`: a verdict on a rate measured over widths;
+- :func:`operator_norm`, :func:`frobenius_norm`: matrix norms for norm bounds (seed 002, Lemma 1);
 - :class:`Derivation`, :class:`Step`, :class:`Erratum`, :class:`Source`: author derivations;
   :meth:`Derivation.check` returns a :class:`DerivationResult` with one :class:`StepResult` per step;
 - relations :data:`EQ`, :data:`LE`, :data:`GE`, :data:`EXPECTATION`, :func:`limit`, :func:`order`;
@@ -32,6 +33,8 @@ from .discovery import discover as discover
 from .equality import equal as equal
 from .expectation import expectation_equal as expectation_equal
 from .inequality import less_equal as less_equal
+from .norms import frobenius_norm as frobenius_norm
+from .norms import operator_norm as operator_norm
 from .relation import EQ as EQ
 from .relation import EXPECTATION as EXPECTATION
 from .relation import GE as GE
@@ -73,9 +76,11 @@ __all__ = [
     "equal",
     "expectation_equal",
     "fit_rate",
+    "frobenius_norm",
     "less_equal",
     "limit",
     "of_order",
+    "operator_norm",
     "order",
     "results_summary",
     "seed_for",

@@ -21,6 +21,7 @@ import mpmath
 import sympy as sp
 
 from .deadline import OutOfTime
+from .norms import MPMATH
 
 
 class Agreement(enum.Enum):
@@ -155,7 +156,7 @@ class Compiled:
         dummies = [sp.Dummy(f"u{i}") for i in range(len(unknowns))]
         rename = dict(zip(unknowns, dummies, strict=True))
         bodies = [e.xreplace(rename) for e in exprs]
-        self._function = sp.lambdify(dummies, bodies, modules="mpmath", cse=True, docstring_limit=0)
+        self._function = sp.lambdify(dummies, bodies, modules=[MPMATH, "mpmath"], cse=True, docstring_limit=0)
         self.size = len(exprs)
 
     def at(self, values: Sequence[sp.Rational], digits: int) -> list[Outcome]:

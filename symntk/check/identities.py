@@ -236,3 +236,11 @@ def _() -> tuple:
     recursion = u12 * (sp.pi - theta) / (2 * sp.pi) + nngp
     closed = sp.sqrt(u11 * u22) * (sp.sin(theta) + 2 * (sp.pi - theta) * sp.cos(theta)) / (2 * sp.pi)
     return recursion, closed
+
+
+@_define("Frobenius norm as a trace", "‖A‖_F² = tr(AᵀA), with the norm bounds of seed 002 Lemma 1")
+def _() -> tuple:
+    from .norms import frobenius_norm
+
+    m = sp.Matrix(2, 3, lambda i, j: sp.Symbol(f"A{i}{j}", real=True))
+    return frobenius_norm(m) ** 2, (m.T * m).trace()

@@ -28,6 +28,7 @@ from .assumptions import Assumptions
 from .deadline import OutOfTime, deadline
 from .equality import as_expression, pointwise, shape
 from .evaluation import Undefined, value
+from .norms import NUMPY
 from .sampling import Concrete, NoPoint, concretize, draw, satisfied, substitute
 from .verdict import Verdict, consistent, proved, refuted, undecided
 
@@ -199,8 +200,11 @@ def _descend(
     rename = dict(zip(free, args, strict=True))
     margin_expr = (concrete.rhs - concrete.lhs).xreplace(fixed).xreplace(rename)
     size_expr = (abs(concrete.rhs) + abs(concrete.lhs)).xreplace(fixed).xreplace(rename)
-    margin_f = sp.lambdify(args, margin_expr, modules="numpy")
-    size_f = sp.lambdify(args, size_expr, modules="numpy")
+    try:
+        margin_f = sp.lambdify(args, margin_expr, modules=[NUMPY, "numpy"], docstring_limit=0)
+        size_f = sp.lambdify(args, size_expr, modules=[NUMPY, "numpy"], docstring_limit=0)
+    except Exception:  # nothing to compile for float64: no local search from this point
+        return None
 
     def to_values(z: np.ndarray) -> np.ndarray:
         return np.where(logscale, np.exp(z), z)
@@ -210,7 +214,7 @@ def _descend(
         with np.errstate(all="ignore"):
             try:
                 m, s = complex(margin_f(*x)), complex(size_f(*x))
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            except Exception:  # undefined here, or a function float64 cannot evaluate: not a candidate
                 return math.inf
         if not (math.isfinite(m.real) and math.isfinite(s.real)) or abs(m.imag) > 1e-12 * (abs(s) + 1):
             return math.inf
