@@ -62,6 +62,10 @@ _LAZY: dict[str, str] = {
     "derivative_orders": "convergence",
     "check_strategy": "convergence",
     "write_report": "report",
+    "Estimate": "gaussian",
+    "QuadratureError": "gaussian",
+    "expectation": "gaussian",
+    "expectation_float64": "gaussian",
 }
 
 

@@ -7,41 +7,55 @@ module is the independent route that confirms them and that serves every other �
 
 The mathematics
 ---------------
-Write u = √s11 · x and v = a x + b y with x, y independent standard normals, where
+Write u = √s11 · x and v = √s22 (ρ x + β y) with x, y independent standard normals, where
 
-    a = s12 / √s11,    b = √(det C / s11),    det C = s11 s22 − s12².
+    ρ = s12 / √(s11 s22),    β = √(det C / (s11 s22)) = √(1 − ρ²),    det C = s11 s22 − s12².
 
-Then E[f(u) g(v)] = ∫ φ(x) f(√s11 x) H(x) dx with the inner expectation H(x) = ∫ φ(y) g(a x + b y) dy and
-φ the standard normal density. det C is computed exactly from the binary values of the entries (or taken
-from the caller, who may know it better, e.g. from a cancellation-free Gram determinant), so that
-b stays accurate as ρ = s12/√(s11 s22) → ±1, where √(1 − ρ²) of a rounded ρ would lose half the digits.
+Then E[f(u) g(v)] = ∫ φ(x) f(√s11 x) H(x) dx with the inner expectation H(x) = ∫ φ(y) g(√s22 (ρx + βy)) dy
+and φ the standard normal density. det C is computed exactly from the binary values of the entries (or taken
+from the caller, who may know it better, e.g. from a cancellation-free Gram determinant), so that β stays
+accurate as ρ → ±1, where √(1 − ρ²) of a rounded ρ would lose half the digits.
 
-Kinks (points where f or g or a derivative jumps, such as 0 for ReLU, step, abs) break the analyticity that
-fast quadrature rules rely on, so every 1-D integral is split there: the outer integral at x = k/√s11 for
-each kink k of f, the inner one at the moving points y = (k − a x)/b for each kink k of g. The inner
-integral inherits a near-kink in x of width b/|a| at x = k/a (for b → 0, H tends to the kinked g(a x)), so
-the outer integral is split there as well. Each piece is integrated by the trapezoidal rule after a
-double-exponential change of variables (tanh-sinh on finite pieces, t ↦ log(1 + exp(t − e^{−t})) on
-half-lines, the identity on the whole line, where the Gaussian weight already decays fast enough): for
-integrands analytic on a piece, the error falls like exp(−c/h) in the step h (Takahasi and Mori 1974;
-Trefethen and Weideman, SIAM Review 56 (2014) 385–458).
+Kinks (points where f or g, or a derivative, is not smooth, such as 0 for ReLU, step, abs) break the
+analyticity that fast quadrature relies on, so every 1-D integral is split at them, and each piece is
+integrated by the trapezoidal rule after a double-exponential change of variables (tanh-sinh on finite
+pieces, t ↦ 2 log(1 + exp(t − e^{−t})) on half-lines, the identity on the whole line, where the Gaussian
+weight already decays fast enough): for integrands analytic on a piece the error falls like exp(−c/h) in the
+step h (Takahasi and Mori 1974; Trefethen and Weideman, SIAM Review 56 (2014) 385–458). The outer integral
+is split at x = k/√s11 for each kink k of f. The inner one is placed by the conditional width β:
 
-Two levels, h and h/2 (the coarse nodes are every other fine node), give two values of the whole double
-integral; their difference bounds the error of the finer one, because the error falls roughly as the square
-at each halving. A result is returned only if the two levels agree to the requested digits (plus the
-accumulated rounding, with guard digits inside); otherwise the step is halved, and after a few halvings
-:class:`QuadratureError` (a :class:`~symntk.SymntkError`) is raised, carrying the best estimate.
+* β ≥ 1/8 (the usual case): the inner integral is ∫ g(√s22 z) N(z; ρx, β²) dz on one fixed set of nodes z_j
+  (split at g's kinks, which do not move in z), so g is evaluated once for all outer nodes and only the
+  Gaussian weights change; these are computed in binary fixed point (by a two-term recurrence along a
+  uniform lattice, or by a table-driven exponential), which makes the double sum cheap.
+* β < 1/8 (ρ near ±1): the inner nodes follow each outer node, scaled by β. Where no kink of g is within
+  the Gaussian range, y ↦ g(√s22 (ρx + βy)) is analytic on the scale 1/β and Gauss–Hermite is used; else
+  the pieces follow the moving kink y = (k/√s22 − ρx)/β. H(x) then has a boundary layer of width β/|ρ| at
+  the inherited kink x = k/(ρ√s22), which no outer rule resolves cheaply. So a kinked g is made the outer
+  function when f is smooth (E is symmetric), and when both are kinked the integral is taken in polar
+  coordinates (x, y) = r (cos θ, sin θ), where a kink at 0 is a pair of rays and the wedges between them,
+  however thin, are integrated exactly by Gauss–Legendre in θ and the half-line rule in r.
+
+Two levels — steps h and 2h (the coarse nodes are every other fine node), or Gauss rules of n and 2n
+nodes — give two values of the whole double integral; their difference bounds the error of the finer one,
+whose error is roughly the square of the coarser one's. A result is returned only if the two levels agree to
+the requested digits (plus the accumulated rounding; guard digits inside); otherwise the step is halved, and
+after a few halvings :class:`QuadratureError` (a :class:`~symntk.SymntkError`) is raised, carrying the best
+estimate, so that non-convergence can never pass for a value.
 
 Degenerate covariances are exact special cases: det C = 0 (ρ = ±1) is the 1-D integral
-E[f(√s11 x) g(a x)], and a zero variance is a point mass (E[f(u) g(v)] = f(0) E[g(v)] for s11 = 0).
+E[f(√s11 x) g(ρ √s22 x)], and a zero variance is a point mass (E[f(u) g(v)] = f(0) E[g(v)] for s11 = 0).
 An expectation that diverges (the integrand does not decay in the Gaussian tails, e.g. f = exp(z²) with
-s11 ≥ 1/2) is detected by probing the tails and reported as a :class:`~symntk.SymntkError`.
+s11 ≥ 1/2) is detected by probing the integrand along rays out to 2^10 standard deviations and reported as a
+:class:`~symntk.SymntkError`; the same probe bounds the range the rules cover.
 
 Price's theorem (Price 1958): ∂E[f(u) g(v)]/∂s12 = E[f′(u) g′(v)], hence for the NTK
-∂E[σ(u)σ(v)]/∂Σ₁₂ = E[σ̇(u)σ̇(v)], i.e. Σ̇ is the derivative of the dual kernel in the covariance.
+∂E[σ(u)σ(v)]/∂Σ₁₂ = E[σ̇(u)σ̇(v)], i.e. Σ̇ is the derivative of the dual kernel in the covariance (seed 000,
+Theorem 1; NOTATION.md). Stein's lemma, its one-sided form, E[f(u) v] = s12 E[f′(u)], is what the tests use
+for kinks away from 0.
 
-The float64 path, :func:`expectation_float64`, is a tensor Gauss–Hermite rule in the same conditional
-coordinates, vectorized over arrays of covariances; see its docstring for its accuracy.
+The float64 path, :func:`expectation_float64`, uses the same coordinates, vectorized over arrays of
+covariances (trapezoid, polar wedges or split pieces); see its docstring for its accuracy.
 """
 
 from __future__ import annotations
