@@ -108,7 +108,7 @@ class View:
     label: Tex
     kind: Tex
     title: str
-    source: str
+    source: Source | None
     seed: Seed
     statement: Tex | None
     statement_text: str
@@ -279,7 +279,7 @@ def view(result: DerivationResult) -> View:
         label=Tex(f"symntk:{d.id}"),
         kind=Tex(d.kind),
         title=d.title,
-        source=str(d.source) if d.source else "",
+        source=d.source,
         seed=seed,
         statement=statement,
         statement_text=statement_text,
@@ -330,14 +330,7 @@ def legend() -> list[tuple[Tex, str]]:
 def order(views: Sequence[View]) -> list[View]:
     """Views in the order of their seeds, and within a seed in the order of their locations in it."""
     seeds = sorted({v.seed.name for v in views})
-    return sorted(views, key=lambda v: (seeds.index(v.seed.name), position(_source(v))))
-
-
-def _source(v: View) -> Source | None:
-    if not v.source:
-        return None
-    file, _, location = v.source.partition(", ")
-    return Source(file, location)
+    return sorted(views, key=lambda v: (seeds.index(v.seed.name), position(v.source)))
 
 
 def appendix(v: View) -> str:
@@ -373,13 +366,13 @@ def seed_document(seed: Seed, views: Sequence[View], figures: Sequence[Figure]) 
     mine = [f for f in figures if f.source.file == seed.file]
     items: list[tuple[tuple[int, tuple[int, ...]], int, View | Figure]] = []
     for i, v in enumerate(views):
-        items.append((position(_source(v)), i, v))
+        items.append((position(v.source), i, v))
     for i, f in enumerate(mine):
         items.append((position(f.source), len(views) + i, f))
     items.sort(key=lambda item: (item[0], item[1]))
     parts: list[tuple[str | None, list[tuple[str, View | Figure]]]] = []
     for _, _, x in items:
-        head = heading(x.source if isinstance(x, Figure) else _source(x)) if seed.outline else None
+        head = heading(x.source) if seed.outline else None
         if not parts or parts[-1][0] != head:
             parts.append((head, []))
         parts[-1][1].append(("figure" if isinstance(x, Figure) else "derivation", x))
