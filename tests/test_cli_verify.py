@@ -139,6 +139,14 @@ def test_a_side_starting_with_minus_goes_after_the_double_dash(capsys: pytest.Ca
     assert (status, json.loads(out)["status"]) == (0, "proved")
 
 
+def test_plain_output_notes_a_symbol_read_as_a_product(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _verify(capsys, "\\sigma(x+y)", "\\sigma x + \\sigma y")
+    assert "note: sigma before parentheses multiplies; --function sigma would apply it instead" in out
+    assert status == 0
+    _, out, _ = _verify(capsys, "\\sigma(x+y)", "\\sigma(x) + \\sigma(y)", "--function", "sigma")
+    assert "note:" not in out
+
+
 def test_undecided_is_never_a_pass(capsys: pytest.CaptureFixture[str]) -> None:
     status, verdict = _verdict(capsys, "e^{\\pi \\sqrt{163}}", "262537412640768744", "--timeout", "0.001")
     assert verdict["status"] == "undecided"

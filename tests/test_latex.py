@@ -485,6 +485,12 @@ def test_a_letter_before_parentheses_is_a_product(text: str, expected: sp.Basic)
     assert parse_latex(text) == expected
 
 
+def test_symbols_read_as_products_before_parentheses_are_reported() -> None:
+    parsed = parse_texts(["\\sigma(x) + n \\left(n+1\\right) + f{\\left(y \\right)}", "c x (y)"])
+    assert parsed.multiplied == {"sigma", "n", "f", "x"}
+    assert parse_texts(["\\sigma(x)"], functions=["sigma"]).multiplied == frozenset()
+
+
 def test_a_declared_function_is_applied() -> None:
     assert parse_latex("\\sigma(x) + \\sigma{\\left(y \\right)}", functions=["sigma"]) == sigma(x) + sigma(y)
     assert parse_latex("\\sigma^{2}(u)", functions=["\\sigma"]) == sigma(sp.Symbol("u", **R)) ** 2

@@ -410,6 +410,7 @@ class _Usage:
     functions: set[str] = field(default_factory=set)
     bounds: set[str] = field(default_factory=set)
     indexed: set[str] = field(default_factory=set)
+    multiplied: set[str] = field(default_factory=set)  # symbols written before parentheses, read as products
 
 
 # --------------------------------------------------------------------------------------------- parser
@@ -816,6 +817,10 @@ class _Parser:
         else:
             self.usage.symbols.add(full)
             value = self.vocabulary.symbol(full)
+            if self.at("open", "(") or (
+                self.at("lbrace") and self.peek().kind == "open" and self.peek().text == "("
+            ):
+                self.usage.multiplied.add(full)
         if name.power is not None:
             value = _power(value, self.child(name.power).parse_all(relations=False), self, self.tok)
             return self.postfix(value, powered=True)
@@ -1390,12 +1395,14 @@ class Parsed:
 
     ``values`` holds the SymPy objects in the order the texts were given; ``symbols`` maps each free
     symbol's name to the symbol (real, positive, or a positive integer when it bounds a sum); ``functions``
-    the names of the declared functions that were applied.
+    the names of the declared functions that were applied; ``multiplied`` the undeclared symbols written
+    just before parentheses, as ``\\sigma(x)``, and therefore read as products.
     """
 
     values: tuple[sp.Basic, ...]
     symbols: dict[str, sp.Symbol]
     functions: frozenset[str]
+    multiplied: frozenset[str] = frozenset()
 
 
 def parse_texts(
@@ -1459,7 +1466,7 @@ def parse_texts(
                 f"--{what} names {written!r}, which the expressions do not use (symbols: {listing})"
             )
     symbols = {s.name: s for v in values for s in v.free_symbols if isinstance(s, sp.Symbol)}
-    return Parsed(values, symbols, frozenset(usage.functions))
+    return Parsed(values, symbols, frozenset(usage.functions), frozenset(usage.multiplied))
 
 
 def _build(

@@ -95,5 +95,12 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"status": status, "evidence": verdict.evidence}, ensure_ascii=False))
     else:
         print(f"{lhs} = {rhs}" + "".join(f"  where {c}" for c in conditions))
+        if parsed.multiplied:
+            names = sorted(parsed.multiplied)
+            verb = "multiplies" if len(names) == 1 else "multiply"
+            print(
+                f"note: {', '.join(names)} before parentheses {verb}; "
+                f"--function {','.join(names)} would apply {'it' if len(names) == 1 else 'them'} instead"
+            )
         print(f"{status}: {verdict.evidence}")
     return EXIT[status]
