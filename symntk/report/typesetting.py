@@ -146,7 +146,8 @@ def step_formula(rel: Relation, body: Tex) -> Tex:
 
 #: What each verdict mark means (the legend of every report; DESIGN, "The checker's honesty").
 MEANINGS: dict[Status, str] = {
-    Status.PROVED: "exact symbolic proof: the difference of the two sides simplifies to zero",
+    Status.PROVED: "exact symbolic proof under the assumptions (for an equality, the difference of the two "
+    "sides simplifies to zero)",
     Status.VERIFIED: "exact evaluation, or agreement to at least 40 digits, at independent random points "
     "(generic functions replaced by random test functions): evidence, not proof",
     Status.CONSISTENT: "numerical evidence for a limit, an expectation or a rate (Monte Carlo, fitted "
