@@ -1262,11 +1262,8 @@ def ntk_gram_structure(network: Network, inputs: int = 2) -> list[Identity]:
     labels = [network.input(f"x_{a + 1}") for a in range(inputs)]
     n_out = network.widths[-1]
     jac = Matrix.vstack(*(network.jacobian(inp) for inp in labels))
-    theta = Matrix(
-        inputs * n_out,
-        inputs * n_out,
-        lambda r, c: network.ntk(labels[r // n_out], labels[c // n_out])[r % n_out, c % n_out],
-    )
+    blocks = [[network.ntk(a, b) for b in labels] for a in labels]
+    theta = Matrix.vstack(*(Matrix.hstack(*row) for row in blocks))
     gram = network.establish("(d) Θ = J Jᵀ on the input set (seed 001 slide 27)", theta, jac * jac.T)
 
     v = Matrix([Entry("v", None, (a + 1, k + 1)) for a in range(inputs) for k in range(n_out)])
