@@ -198,9 +198,7 @@ def _lines(result: DerivationResult, notation: str) -> tuple[Line, ...]:
             rel = step.rel
         except SymntkError:
             rel = Relation.of("=")
-        written = r.outcome in (Outcome.ERRATUM, Outcome.UNEXPECTED) or (
-            step.erratum is not None and r.outcome is not Outcome.ERROR
-        )
+        written = step.erratum is not None and r.outcome is not Outcome.ERROR  # a declared erratum
         out.append(_line(r, rel, shown, r.verdict, "written" if written else "step", where, notation))
         if step.erratum is not None and r.corrected is not None:
             fixed_rel = Relation.of(step.erratum.relation) if step.erratum.relation else rel
