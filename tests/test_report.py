@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 from symntk import SymntkError
-from symntk.check import Derivation, Erratum, Source, Status, Step, equal
+from symntk.check import Derivation, Erratum, Outcome, Source, Status, Step, equal
 from symntk.report import bibliography, escape_tex, markdown, vet_formula, write_report
 from symntk.report.documents import errata, order, view
 from symntk.report.output import MANIFEST, render_tree
@@ -191,6 +191,21 @@ def test_a_refuted_step_is_shown_as_written_then_corrected_and_listed_in_the_err
     assert found.corrected is not None and found.corrected.formula == "x^{2} + 2 x + 1"
     assert found.line.counterexample.startswith("at x = ")
     assert found.line.evidence == results[0].steps[0].verdict.evidence
+
+
+def test_a_declared_erratum_that_is_not_refuted_is_shown_as_such(tmp_path: Path) -> None:
+    right = Derivation(
+        id="not-wrong",
+        title="Not wrong",
+        statement=sp.Eq((x + 1) ** 2, x**2 + 2 * x + 1),
+        steps=[Step(x**2 + 2 * x + 1, "=", "expand", erratum=Erratum(x**2 + 2 * x + 1, "no change"))],
+    )
+    result = right.check()
+    assert result.steps[0].outcome is Outcome.UNEXPECTED
+    render_tree([result], tmp_path, figures=False)
+    snippet = (tmp_path / "appendix" / "not-wrong.tex").read_text()
+    assert "declared wrong, but not refuted: the check fails" in snippet
+    assert not errata([view(result)])  # nothing was refuted
 
 
 def test_the_summary_holds_the_table_the_errata_and_the_bibliography(tmp_path: Path, results: list) -> None:
