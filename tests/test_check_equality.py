@@ -136,6 +136,13 @@ def test_a_derivative_family_gets_one_test_function_and_its_derivatives() -> Non
     assert equal(sigma(x), sigma_dot(x), symbolic=False).status is Status.REFUTED
 
 
+def test_a_name_is_one_variable_whatever_the_symbols_declare() -> None:
+    # x on one side and x declared positive on the other are the same x (positive): no false refutation
+    assert equal(sp.sqrt(sp.Symbol("x", positive=True) ** 2), sp.Symbol("x")).status is Status.PROVED
+    with pytest.raises(SymntkError, match="conflicting assumptions"):
+        equal(sp.Symbol("x", positive=True), sp.Symbol("x", negative=True))
+
+
 def test_random_symbols_are_checked_pointwise() -> None:
     import sympy.stats as st
 

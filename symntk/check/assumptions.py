@@ -104,7 +104,16 @@ class Assumptions:
     def apply(self, expr: Any) -> Any:
         """``expr`` with every symbol replaced by a real symbol of the same name carrying these
         assumptions."""
-        return expr.xreplace(self._replacements(_symbols_of(expr))) if isinstance(expr, sp.Basic) else expr
+        if not isinstance(expr, sp.Basic):
+            return expr
+        return expr.xreplace(self._replacements(_symbols_of(expr), expr.free_symbols))
+
+    def apply_all(self, *exprs: Any) -> tuple[Any, ...]:
+        """:meth:`apply` to several expressions at once: a name is one symbol across all of them."""
+        basics = [e for e in exprs if isinstance(e, sp.Basic)]
+        together = sp.Tuple(*basics)
+        replaced = iter(self.apply(together).args if basics else ())
+        return tuple(next(replaced) if isinstance(e, sp.Basic) else e for e in exprs)
 
     def conditions(self, symbols: Iterable[sp.Symbol]) -> list[sp.Basic]:
         """The ``where`` conditions rewritten on the given (assumption-carrying) symbols."""
@@ -113,23 +122,37 @@ class Assumptions:
             w.xreplace({s: by_name[s.name] for s in w.free_symbols if s.name in by_name}) for w in self.where
         ]
 
-    def _replacements(self, symbols: Iterable[sp.Symbol]) -> dict[sp.Symbol, sp.Symbol]:
+    def _replacements(self, symbols: Iterable[sp.Symbol], free: set[sp.Basic]) -> dict[sp.Symbol, sp.Symbol]:
+        """One real symbol per name among the free symbols (their declared assumptions merged, so that ``x``
+        and ``x`` declared positive elsewhere are the same variable), and bound variables made real."""
         out: dict[sp.Symbol, sp.Symbol] = {}
+        by_name: dict[str, list[sp.Symbol]] = {}
         for s in symbols:
             if isinstance(s, sp.Dummy):
                 continue
-            flags = {k: v for k, v in s.assumptions0.items() if v is not None}
-            if not any(k in flags for k in ("real", "positive", "negative", "nonnegative", "integer")):
-                flags["real"] = True
+            if s in free:
+                by_name.setdefault(s.name, []).append(s)
             else:
-                flags.setdefault("real", True)
-            for flag in _FLAGS:
-                if s.name in getattr(self, flag):
-                    flags[flag] = True
-            new = sp.Symbol(s.name, **_consistent(flags))
-            if new != s:
-                out[s] = new
+                new = sp.Symbol(s.name, **self._flags(s.name, [s]))
+                if new != s:
+                    out[s] = new
+        for name, group in by_name.items():
+            new = sp.Symbol(name, **self._flags(name, group))
+            out.update({s: new for s in group if s != new})
         return out
+
+    def _flags(self, name: str, group: list[sp.Symbol]) -> dict[str, bool]:
+        flags: dict[str, bool] = {}
+        for s in group:
+            for k, v in _consistent({k: v for k, v in s.assumptions0.items() if v is not None}).items():
+                if flags.get(k, v) != v:
+                    raise SymntkError(f"symbol {name!r} is declared with conflicting assumptions ({k})")
+                flags[k] = v
+        flags["real"] = True
+        for flag in _FLAGS:
+            if name in getattr(self, flag):
+                flags[flag] = True
+        return flags
 
 
 def _kind(s: sp.Symbol) -> str:

@@ -43,7 +43,7 @@ def _prepare(
     a, b = as_expression(expr, "expression"), as_expression(target, "target")
     given.check_known((a, b, variable))
     given = given.merge(Assumptions.of(positive=[variable]))
-    a, b, n = given.apply(a), given.apply(b), given.apply(variable)
+    a, b, n = given.apply_all(a, b, variable)
     return a, b, n, given
 
 

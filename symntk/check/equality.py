@@ -161,7 +161,7 @@ def equal(
     check_shapes(left, right)
     left, right = pointwise(left), pointwise(right)
     given.check_known((left, right))
-    left, right = given.apply(left), given.apply(right)
+    left, right = given.apply_all(left, right)
     try:
         with deadline(timeout):
             return _equal(left, right, given, random.Random(f"equal:{seed}"), points, dps, symbolic)

@@ -59,7 +59,7 @@ def expectation_equal(
     if shape(left) is not None or shape(right) is not None:
         raise SymntkError("an expectation step needs scalars (state one entry of a matrix per step)")
     given.check_known((left, right))
-    left, right = given.apply(left), given.apply(right)
+    left, right = given.apply_all(left, right)
     randoms = sorted(left.atoms(RandomSymbol) | right.atoms(RandomSymbol), key=str)
     if not randoms:
         return undecided(

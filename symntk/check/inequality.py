@@ -60,7 +60,7 @@ def less_equal(
         raise SymntkError("an inequality needs scalars on both sides (take a norm or an entry of a matrix)")
     left, right = pointwise(left), pointwise(right)
     given.check_known((left, right))
-    left, right = given.apply(left), given.apply(right)
+    left, right = given.apply_all(left, right)
     rng = random.Random(f"le:{seed}")
     try:
         with deadline(timeout):
