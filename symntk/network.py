@@ -97,7 +97,7 @@ class Entry(Symbol):
     def __new__(
         cls, base: str, layer: int | None, indices: Sequence[Any], argument: str | None = None
     ) -> Entry:
-        indices = tuple(indices)
+        indices = tuple(int(i) if isinstance(i, Integer) else i for i in indices)
         name = base
         if layer is not None:
             name += f"^({layer})"
