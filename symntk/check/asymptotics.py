@@ -1,10 +1,12 @@
 """Limits and rates as a variable (a width n) tends to infinity, exact and measured.
 
-- :func:`tends_to` checks ``expr → target`` as n → ∞: **proved** when SymPy computes the limit exactly and it
-  provably equals the target (verified/refuted as :func:`~symntk.check.equal` finds); otherwise, at random
-  values of the other symbols, the gap ``|expr − target|`` is evaluated at n = 10², 10⁴, …, 10¹⁶ to 50 digits:
-  **consistent** when it falls below 10⁻⁶ of the target (with the fitted rate), **refuted** when it stays put
-  (within 1 %) over n = 10¹²…10¹⁶ above 10⁻³, **undecided** otherwise (a slow decay such as n^(−1/100)).
+- :func:`tends_to` checks ``expr → target`` as n → ∞: **proved** when SymPy computes the limit exactly, it
+  provably equals the target and the numbers below do not contradict it (else *undecided*: SymPy's limits
+  have had bugs); verified/refuted as :func:`~symntk.check.equal` finds when the limit is not the target;
+  otherwise, at random values of the other symbols, the gap ``|expr − target|`` is evaluated at n = 10²,
+  10⁴, …, 10¹⁶ to 50 digits: **consistent** when it falls below 10⁻⁶ of the target (with the fitted rate),
+  **refuted** when it stays put (within 1 %) over n = 10¹²…10¹⁶ above 10⁻³, **undecided** otherwise (a slow
+  decay such as n^(−1/100)).
 - :func:`of_order` checks ``expr ≍ rate`` (sharp order, as the seeds use ``∼``): **proved** when SymPy finds
   ``expr/rate`` tends to a finite nonzero limit, **refuted** when the limit is 0 or infinite (with the
   exponent that holds); numerically, the slope of log|expr| against log n over n = 10², …, 10¹⁶.
@@ -101,6 +103,17 @@ def tends_to(
                 verdict = equal(limit, b, seed=seed, timeout=timeout / 3, **_plain(given, n))
                 how = f"SymPy's limit is {_brief(limit)}"
                 if verdict.status is Status.PROVED:
+                    # SymPy's limits have had bugs: the numbers must not contradict the exact answer
+                    try:
+                        numbers = _numeric_limit(a, b, n, given, random.Random(f"lim:{seed}"), 1)
+                    except SymntkError:  # n is a size here: no sequence to evaluate
+                        numbers = undecided("no sequence", method="numeric limit")
+                    if numbers.status is Status.REFUTED:
+                        return undecided(
+                            f"{how}, equal to the target, but the numbers disagree: {numbers.evidence}",
+                            method="exact limit",
+                            reason="SymPy's limit contradicted by evaluation",
+                        )
                     return proved(f"{how}, equal to the target", method="exact limit")
                 return Verdict(
                     verdict.status,
