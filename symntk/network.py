@@ -109,6 +109,18 @@ class Entry(Symbol):
         obj.base, obj.layer, obj.indices, obj.argument = base, layer, indices, argument
         return obj
 
+    @classmethod
+    def class_key(cls) -> tuple[int, int, str]:
+        """Entries sort after plain symbols, so that products print as the seeds write them (β b, η L')."""
+        return 2, 1, cls.__name__
+
+    def sort_key(self, order: Any = None) -> Any:
+        """Order by array, layer, input (x before x'), then index: x_i x'_i, and W_{1,2} before W_{1,10}."""
+        indices = tuple(f"{i:09d}" if isinstance(i, int) else str(i) for i in self.indices)
+        argument = (self.argument or "").replace("'", "~")
+        layer = -1 if self.layer is None else self.layer
+        return self.class_key(), (1, (self.base, layer, argument, indices)), Integer(1).sort_key(), Integer(1)
+
     def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return (self.base, self.layer, self.indices, self.argument), {}
 

@@ -41,6 +41,13 @@ def test_entries_follow_each_seed(entry: Entry, jacot: str, velikanov: str) -> N
     assert latex(entry, notation="velikanov") == velikanov
 
 
+def test_products_put_scalars_first_and_x_before_x_prime() -> None:
+    net = Network((2, 2, 1))
+    assert latex(net.output("x")[0]).startswith(r"\beta b^{(1)}_{1}")
+    w1, w10 = Entry("W", 0, (1, 2)), Entry("W", 0, (1, 10))
+    assert latex(w10 * w1) == "W^{(0)}_{21} W^{(0)}_{10,1}"
+
+
 def test_sigma_derivatives_and_deltas() -> None:
     z = sp.Symbol("z")
     assert latex(generic_activation("sigma", 0)(z)) == r"\sigma\left(z\right)"
@@ -55,10 +62,11 @@ def test_sigma_derivatives_and_deltas() -> None:
 
 
 def test_base_case_folds_into_the_seed_formula(net: Network) -> None:
-    """Θ^(1)_11 derived from the definition prints as β² + Σ_{i=1}^{n_0} x_i x'_i / n_0 (seed 002 §4.1)."""
+    """Θ^(1)_11 derived from the definition prints as β² + Σ_{i=1}^{n_0} x_i x'_i / n_0 (seed 002 §4.1),
+    with β before b and x before x' as the seeds write them."""
     theta = sp.expand(net.ntk("x", "x'", layer=1)[0, 0])
     folded = fold_sums(theta, net)
-    assert latex(folded) == r"\beta^{2} + \frac{\sum_{i=1}^{n_{0}} x'_{i} x_{i}}{n_{0}}"
+    assert latex(folded) == r"\beta^{2} + \frac{\sum_{i=1}^{n_{0}} x_{i} x'_{i}}{n_{0}}"
     assert sp.expand(unfold_sums(folded, net) - net.concrete(theta)) == 0
 
 
@@ -75,7 +83,8 @@ def test_recursion_term_folds_into_a_sum_over_the_hidden_layer(net: Network) -> 
 def test_shallow_network_ntk_reads_like_slide_20() -> None:
     result = shallow_ntk(width=3)
     text = latex(fold_sums(result.ntk, result.network))
-    assert r"\sum_{i=1}^{n_{1}} \phi\left(\tilde{\alpha}^{(1)}_{i}(x')\right) \phi\left(" in text
+    pair = r"\phi\left(\tilde{\alpha}^{(1)}_{i}(x)\right) \phi\left(\tilde{\alpha}^{(1)}_{i}(x')\right)"
+    assert r"\sum_{i=1}^{n_{1}} " + pair in text
     assert r"\dot{\phi}" in text and r"\left(W^{(1)}_{i1}\right)^{2}" in text
     folded = fold_sums(sp.expand(result.delta_ntk), result.network)
     assert r"\Delta W^{(0)}_{1i}" in latex(folded) and r"\ddot{\phi}" in latex(folded)
