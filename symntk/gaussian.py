@@ -99,21 +99,22 @@ _LATTICE_MIN_BETA = mpmath.mpf(1) / 8  # below this conditional width, inner nod
 class Estimate:
     """A quadrature value and a bound on its error: |value − E| ≤ error (as estimated by two levels).
 
-    ``value`` is rounded to the requested digits; ``digits`` is the number of significant decimal digits
-    the error covers.
+    ``value`` is rounded to ``dps`` significant digits, the number that was asked for; ``digits`` is the
+    number of significant decimal digits the error covers (at most ``dps``).
     """
 
     value: mpmath.mpf
     error: mpmath.mpf
+    dps: int
 
     @property
     def digits(self) -> int:
-        """Significant decimal digits of ``value`` covered by ``error`` (``dps`` cap for an exact zero)."""
+        """Significant decimal digits of ``value`` covered by ``error``, at most ``dps``."""
         if self.error == 0:
-            return mpmath.mp.dps if self.value == 0 else int(mpmath.mp.dps)
+            return self.dps
         if self.value == 0:
             return 0
-        return max(0, int(mpmath.floor(mpmath.log10(abs(self.value) / self.error))))
+        return min(self.dps, max(0, int(mpmath.floor(mpmath.log10(abs(self.value) / self.error)))))
 
     def __str__(self) -> str:
         shown = max(1, self.digits)
@@ -807,6 +808,14 @@ def expectation(
         raise SymntkError(
             f"the covariance [[{s11}, {s12}], [{s12}, {s22}]] is not positive semidefinite (det < 0)"
         )
+    if det is not None:  # det = s11 s22 − s12² ≤ s11 s22; allow the caller's rounding, then clip
+        with mpmath.workdps(2 * dps + 2 * _GUARD_DIGITS):
+            top = c11 * c22
+            if the_det > top * (1 + mpmath.mpf(10) ** -10):
+                raise SymntkError(
+                    f"det = {det} exceeds s11·s22 = {mpmath.nstr(top, 10)}: it cannot be s11 s22 − s12²"
+                )
+            the_det = min(the_det, top)
     work = dps + _GUARD_DIGITS
     level = 1
     last_level = max(4, math.ceil(math.log2((dps + _GUARD_DIGITS) / 4))) + 2
@@ -820,7 +829,7 @@ def expectation(
         with mpmath.workdps(dps):
             value = +fine
         with mpmath.workdps(work):
-            best = Estimate(value, error + abs(value - fine))
+            best = Estimate(value, error + abs(value - fine), dps)
         if error <= tol:
             return best
         if rounding > tol / 4:  # the sum cancels: more working digits at the same step

@@ -247,7 +247,9 @@ def test_expectation_is_symmetric_under_swapping_the_variables() -> None:
 
 def test_estimate_reports_its_digits() -> None:
     est = expectation(mpmath.sin, mpmath.sin, 1, 1, "0.25", dps=25)
-    assert est.digits >= 25
+    assert est.digits == 25
+    assert Estimate(mpmath.mpf(2), mpmath.mpf("1e-7"), 30).digits == 7  # 2.000000: 1e-7 < half a unit
+    assert Estimate(mpmath.mpf(0), mpmath.mpf(0), 30).digits == 30
     assert str(est).startswith(mpmath.nstr(est.value, 5)[:5])
     assert "±" in str(est)
 
@@ -266,6 +268,7 @@ def test_estimate_reports_its_digits() -> None:
         ((1, 1, 0), {"dps": 2.5}, "dps"),
         ((1, 1, 0), {"kinks": ["x"]}, "real number"),
         ((1, 1, "0.5"), {"det": -1}, "not positive semidefinite"),
+        ((1, 1, "0.5"), {"det": 2}, "exceeds"),
     ],
 )
 def test_bad_input_is_one_clear_error(args: tuple[Any, ...], kwargs: dict[str, Any], message: str) -> None:
