@@ -23,14 +23,16 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sympy
-from sympy import Add, Expr, Integer, Matrix, Mul, Symbol
+from sympy import Add, Expr, Function, Integer, Matrix, Mul, Symbol
 
 from ._errors import SymntkError
 from .network import Entry, Input, Network, _Ring
 
 __all__ = [
+    "InitializationExpectation",
     "Proposition1Step",
     "expectation",
+    "expectation_strategy",
     "gaussian_moment",
     "initialization_expectation",
     "isserlis",
@@ -152,3 +154,47 @@ def proposition1_step(
             f"left over: {sorted(map(str, leftover))}"
         )
     return Proposition1Step(conditional, kernel, mean)
+
+
+class InitializationExpectation(Function):
+    """E[·] over the initialization, left unevaluated in a derivation's step (printed 𝔼[·]).
+
+    Seed 000 writes its proofs with expectations inside the chain ("Σ^{(1)}(x, x′) = E⟨α̃^{(1)}(x),
+    α̃^{(1)}(x′)⟩ = …"); a step holding this marker is checked by :func:`expectation_strategy`, which replaces
+    each marker by the exact Wick expectation of its argument.
+    """
+
+    nargs = 1
+
+    def _latex(self, printer: Any) -> str:
+        return r"\mathbb{E}\left[" + printer._print(self.args[0]) + r"\right]"
+
+    def _sympystr(self, printer: Any) -> str:
+        return "E[" + printer._print(self.args[0]) + "]"
+
+
+def expectation_strategy(network: Network, layers: Iterable[int] | None = None) -> Callable[..., Any]:
+    """A check strategy (:mod:`symntk.check`) for ``=`` steps holding :class:`InitializationExpectation` markers.
+
+    Each marker E[g] is replaced by :func:`initialization_expectation` of g over ``layers`` (all by default,
+    the other layers' pre-activations held fixed), exactly by Isserlis' theorem; the two sides are then
+    compared by :func:`symntk.check.equal`. A proof is a proof for the concrete widths of ``network``.
+    """
+
+    def evaluate(expr: Any) -> Any:
+        return sympy.sympify(expr).replace(
+            lambda e: isinstance(e, InitializationExpectation),
+            lambda e: initialization_expectation(network, e.args[0], layers),
+        )
+
+    def strategy(claim: Any, *, seed: int) -> Any:
+        from .check import EQ, equal
+
+        if claim.relation != EQ:
+            raise SymntkError(
+                f"{claim.label}: the expectation strategy checks '=' steps, not {claim.relation}"
+            )
+        lhs, rhs = network.concrete(evaluate(claim.lhs)), network.concrete(evaluate(claim.rhs))
+        return equal(lhs, rhs, seed=seed, **dict(claim.options))
+
+    return strategy
