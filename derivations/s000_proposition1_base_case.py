@@ -6,9 +6,10 @@ N(0, 1); every expectation is the exact Wick (Isserlis) expectation over the ini
 (:func:`symntk.initialization.expectation_strategy`), so each step is *proved* for those widths.
 
 The seed writes Σ^{(1)}(x, x′) = E[α̃^{(1)}(x)·α̃^{(1)}(x′)] "(inner product)". Summed over the n₁ components,
-that inner product has expectation n₁ (xᵀx′/n₀ + β²): the first line is wrong by the factor n₁ and is kept as an
-erratum. The seed's own evaluation of the terms ("each component of the term is β² b_i^{(0)2} … the result is
-β²"; "E⟨w_i, w_i⟩ x_i x′_i" with the i-th weight) is the computation for one component m of α̃^{(1)}, which is
+that inner product has expectation n₁ (xᵀx′/n₀ + β²): the first line is wrong by the factor n₁ and is kept as
+an erratum. The seed's own evaluation of the terms ("each component of the term is β² b_i^{(0)2} … the result
+is β²"; "E⟨w_i, w_i⟩ x_i x′_i" with the i-th weight) is the computation for one component m of α̃^{(1)},
+which is
 what Σ^{(1)} is: the covariance of each output f_m. The chain carries on with that reading, component m = 1,
 and each of the seed's four terms is a step.
 """
@@ -83,8 +84,8 @@ proposition1_base_case = Derivation(
         Step(
             E(wx * wxp) + beta**2,
             "=",
-            "the fourth term: β² b_m^{(0)2} with b_m^{(0)} ~ N(0, 1) has expectation β²; the second and third "
-            "terms hold one factor b^{(0)}, of mean zero and independent of w^{(0)}, so they vanish",
+            "the fourth term: β² b_m^{(0)2} with b_m^{(0)} ~ N(0, 1) has expectation β²; the second and "
+            "third terms hold one factor b^{(0)}, of mean zero and independent of w^{(0)}, so they vanish",
             strategy=BY_WICK,
             written=r"E\langle \frac{1}{\sqrt{n_0}} w^{(0)T} x, \frac{1}{\sqrt{n_0}} w^{(0)T} x' \rangle"
             r" + 0 + 0 + \beta^2",
@@ -95,15 +96,16 @@ proposition1_base_case = Derivation(
             "=",
             "the first term: the factor 1/√n₀ twice gives 1/n₀, and w^{(0)T} x = Σ_i w_i^{(0)T} x_i",
             strategy=BY_WICK,
-            written=r"\frac{1}{n_0} E\langle \sum_{i=1}^{n_0} w_i^{(0)T} x_i, \sum_{i=1}^{n_0} w_i^{(0)T} x'_i"
-            r" \rangle + \beta^2",
+            written=r"\frac{1}{n_0} E\langle \sum_{i=1}^{n_0} w_i^{(0)T} x_i, "
+            r"\sum_{i=1}^{n_0} w_i^{(0)T} x'_i \rangle + \beta^2",
         ),
         Step(
             sp.Add(*(E(W[m, k] * W[m, k]) * u[k] * v[k] for k in range(3))) / n0 + beta**2,
             "=",
             "by independence: the cross terms i ≠ i' have expectation E[w_i] E[w_{i'}] = 0",
             strategy=BY_WICK,
-            written=r"\frac{1}{n_0} \sum_{i=1}^{n_0} E\langle w_i^{(0)T}, w_i^{(0)T} \rangle x_i x'_i + \beta^2",
+            written=r"\frac{1}{n_0} \sum_{i=1}^{n_0} E\langle w_i^{(0)T}, w_i^{(0)T} \rangle x_i x'_i "
+            r"+ \beta^2",
         ),
         Step(
             sp.Add(*(u[k] * v[k] for k in range(3))) / n0 + beta**2,

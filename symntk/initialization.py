@@ -174,11 +174,12 @@ class InitializationExpectation(Function):
 
 
 def expectation_strategy(network: Network, layers: Iterable[int] | None = None) -> Callable[..., Any]:
-    """A check strategy (:mod:`symntk.check`) for ``=`` steps holding :class:`InitializationExpectation` markers.
+    """A check strategy (:mod:`symntk.check`) for ``=`` steps holding expectation markers.
 
-    Each marker E[g] is replaced by :func:`initialization_expectation` of g over ``layers`` (all by default,
-    the other layers' pre-activations held fixed), exactly by Isserlis' theorem; the two sides are then
-    compared by :func:`symntk.check.equal`. A proof is a proof for the concrete widths of ``network``.
+    Each marker E[g] (:class:`InitializationExpectation`) is replaced by the exact expectation of g over
+    the parameters of ``layers`` (all by default; the other layers' pre-activations held fixed), by
+    :func:`initialization_expectation` (Isserlis' theorem); the two sides are then compared by
+    :func:`symntk.check.equal`. A proof is a proof for the concrete widths of ``network``.
     """
 
     def evaluate(expr: Any) -> Any:
