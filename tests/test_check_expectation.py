@@ -41,3 +41,29 @@ def test_monte_carlo_refutes_a_near_miss() -> None:
 
 def test_no_random_symbol_is_undecided() -> None:
     assert expectation_equal(x**2, x**2).status is Status.UNDECIDED
+
+
+def test_gaussian_moments_of_polynomials_match_sympy_stats() -> None:
+    from symntk.check.expectation import gaussian_polynomial_mean
+
+    a = st.Normal("a", 1, 2)
+    b = st.Normal("b", sp.Rational(-1, 2), 3)
+    for expr in (a**3 * b**2, (a + b) ** 4, a * b - 3 * a**2 + x * b**3, sp.Integer(5)):
+        assert sp.simplify(gaussian_polynomial_mean(expr) - st.E(expr)) == 0
+    assert gaussian_polynomial_mean(sp.exp(a)) is None
+
+
+def test_ordinary_symbols_can_be_declared_gaussian_weights() -> None:
+    # f(x) = (v₁ w₁ x + v₂ w₂ x)/√2 with i.i.d. N(0, 1) weights: E[f(x)²] = x², E[f(x) f(y)] = x y
+    w1, w2, v1, v2, y = sp.symbols("w1 w2 v1 v2 y", real=True)
+    weights = [w1, w2, v1, v2]
+
+    def f(z: sp.Expr) -> sp.Expr:
+        return (v1 * w1 * z + v2 * w2 * z) / sp.sqrt(2)
+
+    assert expectation_equal(f(x) * f(y), x * y, normal=weights).status is Status.PROVED
+    assert expectation_equal(f(x) ** 2, 2 * x**2, normal=weights).status is Status.REFUTED
+    # standard parametrization: Var w = 1/2 instead of the 1/√2 in front
+    scaled = (v1 * w1 * x + v2 * w2 * x) ** 2
+    variances = {w1: sp.Rational(1, 2), w2: sp.Rational(1, 2), v1: 1, v2: 1}
+    assert expectation_equal(scaled, x**2, normal=variances).status is Status.PROVED
