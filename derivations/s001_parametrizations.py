@@ -1,0 +1,140 @@
+"""NTK against standard parametrization: forward and backward equivalence (seed 001, slides 11, 12 and 29).
+
+Slide 12 compares the standard parametrization z^l_j = Σ_i h^{l−1}_i W̃^l_{ij} with W̃^l_{ij} ~ N(0, 1/n_{l−1})
+and the NTK parametrization z^l_j = n_{l−1}^{−1/2} Σ_i h^{l−1}_i w^l_{ij} with w^l_{ij} ~ N(0, 1) (no bias, as
+seed 001 writes them; slide 11's mean-field variant has n^{−1} in place of n^{−1/2}), and poses two exercises:
+1) the forward passes are equivalent, 2) the backward passes are equivalent if the standard parametrization
+uses the layer-dependent learning rate η̃(W^l) = η/n_{l−1}. Slide 29 solves 2). Both networks here are
+:class:`symntk.network.Network` objects with a generic activation σ, widths (2, 2, 1) and a generic loss l of
+the output on one training point, so every derivative is taken by SymPy through the network.
+
+Slide 12's statement of the rate, η/η_{l−1}, writes a learning rate η_{l−1} where slide 29 (and the algebra)
+has the width n_{l−1}: it is kept as an erratum.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symntk.check import Derivation, Erratum, Source, Step
+from symntk.network import Network
+
+SOURCE = "001_9a6c6fe078691bcf.txt"
+
+WIDTHS = (2, 2, 1)
+NTK = Network(WIDTHS, beta=0, parametrization="ntk")
+STANDARD = Network(WIDTHS, beta=0, parametrization="standard")
+MEAN_FIELD = Network(WIDTHS, beta=0, parametrization="mean-field")
+
+#: the rescaling W̃^{(ℓ)} = n_ℓ^{−1/2} w^{(ℓ)} (slide 29, with the code's layer index ℓ = the seed's l − 1),
+#: and no biases (seed 001 has none: the standard network's b̃ are set to 0)
+TO_NTK = {
+    **{p: NTK.weight_scale(NTK.layer_of(p)) * p for p in NTK.parameters if p.base == "W"},
+    **{p: sp.Integer(0) for p in NTK.parameters if p.base == "b"},
+}
+
+eta, eta_tilde = sp.symbols("eta eta_tilde", positive=True)
+l = sp.Function("l")
+y = sp.Symbol("y", real=True)
+
+#: the parameter p of slide 29: a weight of the last layer, W̃_p = λ_p W_p with λ_p = n_1^{−1/2}
+P = NTK.weights[1][0, 1]
+LAMBDA = NTK.weight_scale(1)
+
+
+def _loss(network: Network) -> sp.Expr:
+    """L = l(f(x), y) on one training point, the output inlined."""
+    return l(network.output("x", inline=True)[0], y)
+
+
+forward_equivalence = Derivation(
+    id="s001-parametrizations-forward-equivalence",
+    title="Standard and NTK parametrizations have the same forward pass",
+    kind="exercise",
+    statement="z^L(x) of the standard network with W̃^l = n_{l−1}^{−1/2} w^l is z^L(x) of the NTK network",
+    start=lambda: STANDARD.output("x", inline=True).xreplace(TO_NTK),
+    steps=[
+        Step(
+            lambda: NTK.output("x", inline=True),
+            "=",
+            "W̃^l_{ij} = n_{l−1}^{−1/2} w^l_{ij}: with w ~ N(0, 1), W̃ ~ N(0, 1/n_{l−1}) as the standard "
+            "initialisation requires, and Σ_i h_i W̃_{ij} = n_{l−1}^{−1/2} Σ_i h_i w_{ij} in every layer",
+            written=r"z_j^l = \sum_{i=1}^{n_{l-1}} h_i^{l-1} W_{ij}^l = \frac{1}{\sqrt{n_{l-1}}} "
+            r"\sum_{i=1}^{n_{l-1}} h_i^{l-1} w_{ij}^l",
+        ),
+    ],
+    source=Source(SOURCE, "slide 12, exercise 1 (network parametrization: NTK vs. standard)"),
+)
+
+mean_field_forward = Derivation(
+    id="s001-parametrizations-mean-field-scale",
+    title="The mean-field forward pass is the NTK one with weights scaled by n^{−1/2}",
+    kind="remark",
+    statement="z^L_MF(x; w) = z^L_NTK(x; n_{l−1}^{−1/2} w)",
+    start=lambda: MEAN_FIELD.output("x", inline=True),
+    steps=[
+        Step(
+            lambda: NTK.output("x", inline=True).xreplace(
+                {p: NTK.weight_scale(NTK.layer_of(p)) * p for p in NTK.parameters if p.base == "W"}
+            ),
+            "=",
+            "slide 11: the mean-field layer n^{−1} Σ_i φ(z_i) w_ij is the NTK layer "
+            "n^{−1/2} Σ_i φ(z_i) w′_ij with w′ = n^{−1/2} w (so O(1) mean-field weights are NTK weights of "
+            "size n^{−1/2})",
+            written=r"z_{j}^{l} = \frac{1}{n} \sum_{i=1}^{n} \phi(z_{i}^{l-1}) w_{ij}^{l}",
+        ),
+    ],
+    source=Source(SOURCE, "slide 11 (network parametrization: NTK vs. MF)"),
+)
+
+backward_gradient = Derivation(
+    id="s001-parametrizations-backward-gradient",
+    title="The gradient in standard parametrization, in terms of the NTK gradient",
+    kind="lemma",
+    statement="ΔW̃_p = −(η̃_p/λ_p) ∂L(W)/∂W_p",
+    start=lambda: (-eta_tilde * STANDARD.derivative(_loss(STANDARD), P)).xreplace(TO_NTK),
+    steps=[
+        Step(
+            lambda: -eta_tilde / LAMBDA * NTK.derivative(_loss(NTK), P),
+            "=",
+            "W̃_p = λ_p W_p, so ∂L/∂W̃_p = λ_p^{−1} ∂L/∂W_p (chain rule); checked for a weight of the last "
+            "layer of a (2, 2, 1) network, λ_p = n_1^{−1/2}, with a generic σ and a generic loss l",
+            written=r"\Delta \widetilde{W}_p = -\widetilde{\eta}_p \frac{\partial L(\widetilde{\mathbf{W}})}"
+            r"{\partial \widetilde{W}_p} = -\frac{\widetilde{\eta}_p}{\lambda_p} "
+            r"\frac{\partial L(\mathbf{W})}{\partial W_p}",
+        ),
+    ],
+    source=Source(SOURCE, "slide 29 (solution of exercise 2 of slide 12)"),
+)
+
+_n1 = NTK.n(1)
+_gradient = sp.Symbol(r"\partial L/\partial W_p", real=True, nonzero=True)
+
+backward_learning_rate = Derivation(
+    id="s001-parametrizations-backward-learning-rate",
+    title="Equivalent backward passes need the layer-dependent learning rate η/n_{l−1}",
+    kind="exercise",
+    statement=sp.Eq(eta_tilde, eta / _n1),
+    start=sp.solve(sp.Eq(-eta_tilde / LAMBDA * _gradient, LAMBDA * (-eta * _gradient)), eta_tilde)[0],
+    steps=[
+        Step(
+            LAMBDA**2 * eta,
+            "=",
+            "the actual change must agree, ΔW̃_p = λ_p ΔW_p with ΔW_p = −η ∂L/∂W_p: substituting the changes "
+            "(the start solves this for η̃_p) gives η̃_p = λ_p² η",
+            written=r"\widetilde{\eta}_p = \lambda_p^2 \eta",
+        ),
+        Step(
+            eta / sp.Symbol("eta_1", positive=True),
+            "=",
+            "slide 12's statement of the rate for W^l (here l − 1 = 1)",
+            written=r"\widetilde{\eta}(W^l) = \frac{\eta}{\eta_{l-1}}",
+            erratum=Erratum(
+                eta / _n1,
+                "slide 12 divides by η_{l−1}, a learning rate the slides never define; λ_p = n_{l−1}^{−1/2} "
+                "gives η̃(W^l) = η/n_{l−1}, as slide 29 states it",
+            ),
+        ),
+    ],
+    source=Source(SOURCE, "slides 12 and 29 (exercise 2 and its solution)"),
+)
