@@ -389,6 +389,18 @@ class _FixedExp:
 
 
 
+def _low_exponent(values: Sequence[mpmath.mpf], span: int = 4000) -> int:
+    """The binary exponent of the smallest nonzero |value| (but at most ``span`` bits below the largest).
+
+    Fixed-point integers scaled by 2^(bits − this) keep every value, however small next to the largest
+    (g = exp over a wide lattice spans hundreds of bits), to ``bits`` bits; Python integers grow as needed.
+    """
+    sizes = [mpmath.mag(v) for v in values if v != 0]
+    if not sizes:
+        return 0
+    return max(min(sizes), max(sizes) - span)
+
+
 class _Lattice:
     """E[g(√s22 (μ + β y))], y ~ N(0, 1), for many μ from one set of g-values at fixed nodes z_j.
 
@@ -418,8 +430,7 @@ class _Lattice:
             values = [_value(g, "g", root22 * (j * h)) for j in range(-self.J, self.J + 1)]
             L.evaluations += len(values)
             self.bits = L.digits * 4 + 40
-            top = max((abs(v) for v in values), default=mpmath.mpf(0))
-            self.exponent = int(mpmath.floor(mpmath.log(top, 2))) + 1 if top else 0
+            self.exponent = _low_exponent(values)
             self.ints = [int(mpmath.ldexp(v, self.bits - self.exponent)) for v in values]
             one = mpmath.ldexp(1, self.bits)
             self.q = int(mpmath.exp(-h * h / beta**2) * one)
@@ -452,8 +463,7 @@ class _Lattice:
         self.bits = L.digits * 4 + 40
         self.exp = _FixedExp.at(self.bits)
         self.unit = 1 / (beta * mpmath.sqrt(2))
-        top = max((abs(wg) for _, wg, _ in valued), default=mpmath.mpf(1))
-        self.exponent = shift = int(mpmath.floor(mpmath.log(top, 2))) + 1
+        self.exponent = shift = _low_exponent([wg for _, wg, _ in valued])
         self.nodes = [
             (int(mpmath.ldexp(z * self.unit, self.bits)), int(mpmath.ldexp(wg, self.bits - shift)), even)
             for z, wg, even in valued

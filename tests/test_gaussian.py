@@ -220,6 +220,15 @@ def test_heavy_but_convergent_tails_are_followed() -> None:
         assert abs(est.value - mpmath.sqrt(2)) <= mpmath.mpf(10) ** -30 * mpmath.sqrt(2)
 
 
+@pytest.mark.parametrize(("s11", "s22", "s12"), [(20, 20, 10), (8, "0.5", -1)])
+def test_exponential_growth_over_a_wide_range_keeps_its_digits(s11: Any, s22: Any, s12: Any) -> None:
+    """E[e^u e^v] = exp((s11 + s22)/2 + s12): g spans hundreds of binary orders of magnitude on its nodes."""
+    est = expectation(mpmath.exp, mpmath.exp, s11, s22, s12, dps=DPS)
+    with mpmath.workdps(REF_DPS):
+        exact = mpmath.exp((mpf(s11) + mpf(s22)) / 2 + mpf(s12))
+        assert abs(est.value - exact) <= est.error <= mpmath.mpf(10) ** -DPS * exact
+
+
 @pytest.mark.parametrize("s11", [1, 2])
 def test_divergent_expectation_is_an_error_not_a_value(s11: int) -> None:
     with pytest.raises(SymntkError, match="diverges"):
