@@ -329,3 +329,13 @@ def test_derivatives_of_sums_over_named_indices_avoid_the_bound_index_trap() -> 
     # a sum of Kronecker deltas comes out as the entry it selects, not as a Piecewise over the range
     delta_sum = sp.Sum(sp.KroneckerDelta(i, 2) * Entry("x", None, (i,), "x"), (i, 1, net.n(0)))
     assert net.expand_sums(delta_sum) == x[1]
+
+
+def test_gram_identity_misses_a_parameter_and_is_refuted() -> None:
+    """Θ = J Jᵀ must use every parameter: dropping one bias column is caught."""
+    net = Network((2, 2, 1))
+    jac = sp.Matrix.vstack(net.jacobian("x_1"), net.jacobian("x_2"))
+    short = jac[:, :-1]
+    theta = sp.Matrix(2, 2, lambda a, b: net.ntk(f"x_{a + 1}", f"x_{b + 1}")[0, 0])
+    assert net.establish("Θ = J Jᵀ", theta, jac * jac.T).verdict == "proved"
+    assert net.establish("one column short", theta, short * short.T).verdict == "refuted"
