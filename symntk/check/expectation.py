@@ -235,7 +235,7 @@ def _monte_carlo(
         point.update({str(k): str(v) for k, v in values.items()})
         e_lhs = lhs_total / done
         z = abs(mean) / se if se > 0 else (0.0 if mean == 0 else float("inf"))
-        interval = [e_lhs - mean - 4 * se + mean, e_lhs + 4 * se] if se else [e_lhs, e_lhs]
+        interval = [e_lhs - 4 * se, e_lhs + 4 * se]  # the estimate of E[lhs] ± 4 standard errors
         if z > 8:
             at = ", ".join(f"{k} = {v}" for k, v in point.items()) or "no other symbols"
             rhs_value = e_lhs - mean
