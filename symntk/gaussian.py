@@ -28,13 +28,13 @@ is split at x = k/√s11 for each kink k of f. The inner one is placed by the co
   (split at g's kinks, which do not move in z), so g is evaluated once for all outer nodes and only the
   Gaussian weights change; these are computed in binary fixed point (by a two-term recurrence along a
   uniform lattice, or by a table-driven exponential), which makes the double sum cheap.
-* β < 1/8 (ρ near ±1): the inner nodes follow each outer node, scaled by β. Where no kink of g is within
-  the Gaussian range, y ↦ g(√s22 (ρx + βy)) is analytic on the scale 1/β and Gauss–Hermite is used; else
-  the pieces follow the moving kink y = (k/√s22 − ρx)/β. H(x) then has a boundary layer of width β/|ρ| at
-  the inherited kink x = k/(ρ√s22), which no outer rule resolves cheaply. So a kinked g is made the outer
-  function when f is smooth (E is symmetric), and when both are kinked the integral is taken in polar
-  coordinates (x, y) = r (cos θ, sin θ), where a kink at 0 is a pair of rays and the wedges between them,
-  however thin, are integrated exactly by Gauss–Legendre in θ and the half-line rule in r.
+* β < 1/8 (ρ near ±1): the inner nodes follow each outer node, scaled by β. For a smooth g,
+  y ↦ g(√s22 (ρx + βy)) is analytic on the scale 1/β and Gauss–Hermite is used. A kink k of g would
+  give H(x) a boundary layer of width β/|ρ| at the inherited kink x = k/(ρ√s22), which no outer rule
+  resolves cheaply. So a kinked g is made the outer function when f is smooth (E is symmetric), and when
+  both are kinked the integral is taken in polar coordinates (x, y) = r (cos θ, sin θ), where a kink at 0
+  is a pair of rays and the wedges between them, however thin, are integrated by Gauss–Legendre in θ and
+  the half-line rule in r.
 
 Two levels — steps h and 2h (the coarse nodes are every other fine node), or Gauss rules of n and 2n
 nodes — give two values of the whole double integral; their difference bounds the error of the finer one,
@@ -88,8 +88,6 @@ MpFunction = Callable[[Any], Any]
 Number: TypeAlias = "int | float | Fraction | str | mpmath.mpf"
 
 _GUARD_DIGITS = 12  # decimal digits carried beyond the requested ones
-
-
 _MIN_DPS, _MAX_DPS = 2, 1000
 _HALF_LINE_SCALE = 2  # z = c ± 2ψ(t): bulk spacing 2h on half-lines (fewest nodes for Gaussian tails)
 _LATTICE_MIN_BETA = mpmath.mpf(1) / 8  # below this conditional width, inner nodes follow each outer node
@@ -591,7 +589,6 @@ def _levels(
     beta = mpmath.sqrt(det / s11 / s22)  # √(1 − ρ²) without the cancellation
     f_breaks = [k / root11 for k in kinks_f]
     g_breaks = [k / root22 for k in kinks_g]
-    inherited = [k / rho for k in g_breaks] if rho != 0 else []
     L = _Level(h, work_dps, mpmath.mpf(16))
 
     def P(x: mpmath.mpf, y: mpmath.mpf) -> mpmath.mpf:
@@ -606,6 +603,7 @@ def _levels(
             value = _value(f, "f", root11 * x) * _value(g, "g", root22 * rho * x)
             return value, value
 
+        inherited = [k / rho for k in g_breaks]  # g(±√s22 x) is kinked at x = ±k/√s22
         fine, coarse, mass = _integrate(line, f_breaks + inherited, h, L)
         return fine, coarse, mass, L.evaluations
     if beta >= _LATTICE_MIN_BETA:  # g on a lattice shared by all outer nodes
@@ -624,37 +622,24 @@ def _levels(
         return _levels(g, f, s22, s11, s12, det, kinks_g, kinks_f, level, work_dps)
     if kinks_f and kinks_g:  # β small, both kinked: polar coordinates, where no boundary layer forms
         return _polar(f, g, root11, root22, rho, beta, f_breaks, g_breaks, level, L)
-    # β small (ρ near ±1): inner nodes y scaled to the conditional width. Where no kink of g is within
-    # the Gaussian range, g(√s22 (μ + β y)) is analytic on the scale 1/β ≫ 1 in y and Gauss–Hermite with
-    # 2^(level−1) and 2^level nodes gives the two levels; elsewhere the pieces follow the moving kink.
-    # The outer integrand has a boundary layer of width β/|ρ| at each inherited kink: a piece of its own.
+    # β small (ρ near ±1) and g smooth: y ↦ g(√s22 (ρx + βy)) is analytic on the scale 1/β ≫ 1, so the inner
+    # integral is Gauss–Hermite with m and 2m nodes (the two levels), following each outer node.
     m = 2 ** max(2, level - 1)
     coarse_rule, fine_rule = _hermite_rule(m, work_dps), _hermite_rule(2 * m, work_dps)
-    layer = L.gauss * beta / abs(rho)
-    layers = [k + side * layer for k in inherited for side in (-1, 1)]
 
     def outer_scaled(x: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         fx = _value(f, "f", root11 * x)
         if fx == 0:
             return fx, fx
         mu = rho * x
-        moving = [(k - mu) / beta for k in g_breaks]
-        if all(abs(y) > L.gauss for y in moving):
-            fine, coarse = (
-                mpmath.fsum(w * _value(g, "g", root22 * (mu + beta * y)) for y, w in rule)
-                for rule in (fine_rule, coarse_rule)
-            )
-            L.evaluations += len(fine_rule) + len(coarse_rule)
-            return fx * fine, fx * coarse
-
-        def inner(y: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-            value = _value(g, "g", root22 * (mu + beta * y))
-            return value, value
-
-        fine, coarse, _ = _integrate(inner, moving, h, L)
+        fine, coarse = (
+            mpmath.fsum(w * _value(g, "g", root22 * (mu + beta * y)) for y, w in rule)
+            for rule in (fine_rule, coarse_rule)
+        )
+        L.evaluations += len(fine_rule) + len(coarse_rule)
         return fx * fine, fx * coarse
 
-    fine, coarse, mass = _integrate(outer_scaled, f_breaks + inherited + layers, h, L)
+    fine, coarse, mass = _integrate(outer_scaled, f_breaks, h, L)
     return fine, coarse, mass, L.evaluations
 
 
