@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symntk.activations import C, Q1, Q2, get_activation
+from symntk.activations import Q1, Q2, C, get_activation
 from symntk.check import Derivation, Erratum, Source, Step, limit
 from symntk.convergence import check_strategy, kernel_convergence
 from symntk.network import Network
