@@ -36,7 +36,8 @@ forward_pass = Derivation(
         Step(
             W1 * ALPHA1 / sp.sqrt(n1) + NETWORK.beta * b1,
             "=",
-            "the last layer of the network: f_θ(x) = α̃^{(2)}(x) = n₁^{-1/2} W^{(1)} σ(α̃^{(1)}(x)) + β b^{(1)}",
+            "the last layer of the network: f_θ(x) = α̃^{(2)}(x) = n₁^{-1/2} W^{(1)} σ(α̃^{(1)}(x)) "
+            "+ β b^{(1)}",
             written=r"\tilde{\alpha}^{(\ell+1)}(x; \theta) = \frac{1}{\sqrt{n_\ell}} W^{(\ell)} "
             r"\alpha^{(\ell)}(x; \theta) + \beta b^{(\ell)}",
         ),

@@ -2,7 +2,8 @@
 
 Seed 000 ("NTK deduce"), section "A glimpse of NTK":
 
-    K(x, x′; θ) = ∇_θ f(x; θ)ᵀ ∇_θ f(x′; θ),   K_{m,n}(x, x′; θ) = Σ_{p=1}^P ∂f_m(x; θ)/∂θ_p · ∂f_n(x′; θ)/∂θ_p,
+    K(x, x′; θ) = ∇_θ f(x; θ)ᵀ ∇_θ f(x′; θ),
+    K_{m,n}(x, x′; θ) = Σ_{p=1}^P ∂f_m(x; θ)/∂θ_p · ∂f_n(x′; θ)/∂θ_p,
 
 with P the number of parameters, ∇_θ f(x; θ)ᵀ of size n_L × P, K(x, x′) of size n_L × n_L, and, writing
 φ(x) = ∇_θ f(x; θ), NTK(x, x′) = ⟨φ(x), φ(x′)⟩. The network is the one of section "The network" with

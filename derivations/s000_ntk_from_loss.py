@@ -6,10 +6,10 @@ Seed 000 ("NTK deduce"), section "NTK from the loss function". With the loss
     ∇_θ𝓛 = (1/N) Σ_i ∇_θ f(x^{(i)}) ∇_f l(f(x^{(i)}), y^{(i)}),
     df(x)/dt = (df(x)/dθ) dθ/dt = −(1/N) Σ_i ∇_θ f(x)ᵀ ∇_θ f(x^{(i)}) ∇_f l(f(x^{(i)}), y^{(i)}),
 
-and the boxed product is the NTK K(x, x^{(i)}). Everything is derived from the network of section "The network"
-with small concrete widths (n₀ = 2, n₁ = 2, n₂ = 2), a generic σ, N = 2 training points and a generic loss
-l(f, y) (an undefined function of the n₂ outputs and the n₂ targets): ∇_θ f(x) is the P × n_L matrix of
-derivatives (here P = 12) computed through the forward graph, and the loss gradients by SymPy.
+and the boxed product is the NTK K(x, x^{(i)}). Everything is derived from the network of section
+"The network" with small concrete widths (n₀ = 2, n₁ = 2, n₂ = 2), a generic σ, N = 2 training points and a
+generic loss l(f, y) (an undefined function of the n₂ outputs and the n₂ targets): ∇_θ f(x) is the P × n_L
+matrix of derivatives (here P = 12) computed through the forward graph, and the loss gradients by SymPy.
 
 As written, the seed's boxed kernel is ∇_θ f(x)ᵀ ∇_θ f(x), with x in both factors, and the last factor is
 ∇_θ l: the chain rule puts the training input x^{(i)} in the second factor (K(x, x^{(i)}), the NTK of the next
@@ -90,8 +90,8 @@ ntk_from_loss = Derivation(
             "chain rule, with dθ/dt = −∇_θ𝓛 and ∇_θ𝓛 = (1/N) Σ_i ∇_θ f(x^{(i)}) ∇_f l",
             hint="random points only: a symbolic attempt on the wrong version takes ~9 s",
             options={"symbolic": False},
-            written=r"-\frac{1}{N} \sum_{i=1}^N \boxed{\nabla_{\theta} f(x; \theta)^T \nabla_{\theta} f(x; \theta)}"
-            r" \nabla_{\theta} l(f, y^{(i)})",
+            written=r"-\frac{1}{N} \sum_{i=1}^N \boxed{\nabla_{\theta} f(x; \theta)^T "
+            r"\nabla_{\theta} f(x; \theta)} \nabla_{\theta} l(f, y^{(i)})",
             erratum=Erratum(
                 -sp.Add(*(grad_theta(x).T * grad_theta(TRAIN[a]) * grad_f(a) for a in range(N))) / N,
                 "the second factor of the boxed kernel is ∇_θ f(x^{(i)}; θ), at the training input, not "

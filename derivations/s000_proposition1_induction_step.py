@@ -80,7 +80,8 @@ proposition1_induction_step = Derivation(
             "=",
             "'similarly' to the base case: E[w_{im} w_{i'm}] = δ_{ii'}, E[b_m²] = 1, the cross terms vanish",
             strategy=BY_WICK,
-            written=r"\frac{1}{n_l} \sigma(\tilde{\alpha}^{(l)}(x))^T \sigma(\tilde{\alpha}^{(l)}(x')) + \beta^2",
+            written=r"\frac{1}{n_l} \sigma(\tilde{\alpha}^{(l)}(x))^T \sigma(\tilde{\alpha}^{(l)}(x')) "
+            r"+ \beta^2",
         ),
         Step(
             GAUSSIAN_MEAN + beta**2,
@@ -90,7 +91,8 @@ proposition1_induction_step = Derivation(
             strategy=check_strategy(_clt_experiment, quantity="nngp", exponent=-0.5),
             hint="Monte Carlo: σ = erf, β = 1/2, depth 2, widths 32, 128, 512, 8 networks each; the relative "
             "error of the conditional covariance against Σ^(2) must fall as n^(-1/2)",
-            written=r"\rightarrow E_{f \sim \mathcal{N}(0, \Sigma^{(l)})}[\sigma(f(x)) \sigma(f(x'))] + \beta^2",
+            written=r"\rightarrow E_{f \sim \mathcal{N}(0, \Sigma^{(l)})}[\sigma(f(x)) \sigma(f(x'))] "
+            r"+ \beta^2",
         ),
     ],
     source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Proposition 1, ② and ③ the case L = l + 1"),

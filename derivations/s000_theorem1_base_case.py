@@ -126,8 +126,9 @@ base_case_delta = Derivation(
             "=",
             "f_k depends on the row w_k^{(0)} only, so ∂f_k/∂w^{(0)} is x/√n₀ in the k-th block and 0 "
             "elsewhere: the first part of Θ_{kk′}(x, x′) is (1/n₀) xᵀx′ δ_{kk′}",
-            written=r"\frac{1}{n_0} x^T x' \, Id_{n_1} + \left(\frac{\partial f(x'; \theta)}{\partial b^{(0)}}"
-            r"\right)^T \left(\frac{\partial f(x; \theta)}{\partial b^{(0)}}\right)",
+            written=r"\frac{1}{n_0} x^T x' \, Id_{n_1} + "
+            r"\left(\frac{\partial f(x'; \theta)}{\partial b^{(0)}}\right)^T "
+            r"\left(\frac{\partial f(x; \theta)}{\partial b^{(0)}}\right)",
         ),
         Step(
             (u.T * v)[0, 0] / n0 * sp.eye(n1) + beta**2 * sp.eye(n1),
