@@ -159,7 +159,7 @@ _EXPERIMENT = (
 
 
 def _convergence(seed: int):  # type: ignore[no-untyped-def]
-    return kernel_convergence("relu", 3, widths=(64, 256, 1024), samples=6, seed=seed)
+    return kernel_convergence("relu", 3, widths=(64, 256, 1024), samples=10, seed=seed)
 
 
 current_layer_limit = Derivation(
