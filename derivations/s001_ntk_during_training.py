@@ -36,6 +36,11 @@ from symntk.convergence import RateFit, check_strategy, fit_power_law, training_
 from symntk.network import Entry, shallow_ntk
 
 SOURCE = "001_9a6c6fe078691bcf.txt"
+DYER_GUR_ARI = (
+    "@inproceedings{dyer2020asymptotics, author = {Ethan Dyer and Guy Gur-Ari}, "
+    "title = {Asymptotics of Wide Networks from Feynman Diagrams}, booktitle = {ICLR}, year = 2020, "
+    "note = {arXiv:1909.11304}}"
+)
 
 SHALLOW = shallow_ntk(width=3, inputs=2)
 NET = SHALLOW.network
@@ -201,8 +206,7 @@ def one_step(seed: int) -> OneStep:
 @dataclass(frozen=True)
 class MeasuredRate:
     """A check strategy for ``previous = O(n^e)``: e is read from the claim (so that an erratum's correction
-    is
-    checked against its own exponent) and compared with the rate fitted by :func:`one_step`."""
+    is checked against its own exponent) and compared with the rate fitted by :func:`one_step`."""
 
     quantity: str
 
@@ -311,7 +315,7 @@ ntk_change_one_step = Derivation(
         ),
     ],
     source=Source(SOURCE, "slide 21 (NTK during training: illustration)"),
-    references=("lee2019wide", "dyer2019asymptotics"),
+    references=("lee2019wide", DYER_GUR_ARI),
 )
 
 #: slide 20's theorem, measured on gradient descent: tanh networks of depth 2 (one hidden layer), no bias
