@@ -344,9 +344,9 @@ def _tanh_sinh_piece(
 class _FixedExp:
     """exp(−a) for a ≥ 0 in binary fixed point (integers scaled by 2^bits), fast in pure Python.
 
-    exp(−a) = e^{−n} · e^{−k₁/2⁶} · e^{−k₂/2¹²} · e^{−k₃/2¹⁸} · e^{−r} with n, k₁, k₂, k₃ read off the
-    bits of a (table look-ups) and 0 ≤ r < 2^{−18}, for which a Taylor polynomial of degree N with
-    2^{−18(N+1)}/(N+1)! < 2^{−bits} is exact to the last bits. Each product truncates once, so the result
+    exp(−a) = e^{−n} · e^{−k₁/2⁸} · e^{−k₂/2¹⁶} · e^{−k₃/2²⁴} · e^{−r} with n, k₁, k₂, k₃ read off the
+    bits of a (table look-ups) and 0 ≤ r < 2^{−24}, for which a Taylor polynomial of degree N with
+    2^{−24(N+1)}/(N+1)! < 2^{−bits} is exact to the last bits. Each product truncates once, so the result
     is within a few units of 2^{−bits}.
     """
 
@@ -357,9 +357,11 @@ class _FixedExp:
         one = mpmath.ldexp(1, bits)
         with mpmath.workprec(bits + 20):
             self.whole = [int(mpmath.exp(-n) * one) for n in range(int(bits * math.log(2)) + 2)]
-            self.parts = [[int(mpmath.exp(-mpmath.ldexp(k, -6 * level)) * one) for k in range(64)]
-                          for level in (1, 2, 3)]
-        self.order = next(n for n in range(1, 200) if 18 * (n + 1) + math.lgamma(n + 2) / math.log(2) > bits)
+            self.t1, self.t2, self.t3 = (
+                [int(mpmath.exp(-mpmath.ldexp(k, -8 * level)) * one) for k in range(256)]
+                for level in (1, 2, 3)
+            )
+        self.order = next(n for n in range(1, 200) if 24 * (n + 1) + math.lgamma(n + 2) / math.log(2) > bits)
 
     @classmethod
     def at(cls, bits: int) -> _FixedExp:
@@ -372,19 +374,15 @@ class _FixedExp:
         n = a >> bits
         if n >= len(self.whole):
             return 0
-        frac = a - (n << bits)
-        value = self.whole[n]
-        for level, table in enumerate(self.parts, 1):
-            shift = bits - 6 * level
-            k = frac >> shift
-            frac -= k << shift
-            value = (value * table[k]) >> bits
+        value = (self.whole[n] * self.t1[(a >> (bits - 8)) & 255]) >> bits
+        value = (value * self.t2[(a >> (bits - 16)) & 255]) >> bits
+        value = (value * self.t3[(a >> (bits - 24)) & 255]) >> bits
+        r = a & ((1 << (bits - 24)) - 1)
         one = 1 << bits
         poly = one
         for i in range(self.order, 0, -1):
-            poly = one - ((poly * frac) >> bits) // i
+            poly = one - ((poly * r) >> bits) // i
         return (value * poly) >> bits
-
 
 
 def _low_exponent(values: Sequence[mpmath.mpf], span: int = 4000) -> int:
@@ -427,7 +425,7 @@ class _Lattice:
             self.J = int(mpmath.ceil(reach / h))
             values = [_value(g, "g", root22 * (j * h)) for j in range(-self.J, self.J + 1)]
             L.evaluations += len(values)
-            self.bits = L.digits * 4 + 40
+            self.bits = math.ceil(L.digits * math.log2(10)) + 32
             self.exponent = _low_exponent(values)
             self.ints = [int(mpmath.ldexp(v, self.bits - self.exponent)) for v in values]
             one = mpmath.ldexp(1, self.bits)
@@ -458,7 +456,7 @@ class _Lattice:
         valued = [node for node in valued if node[1] != 0]
         self.keys = [float(z) for z, _, _ in valued]
         # fixed point: ζ = z/(β√2) and the weights w g(√s22 z), scaled so the largest is below 2^bits
-        self.bits = L.digits * 4 + 40
+        self.bits = math.ceil(L.digits * math.log2(10)) + 32
         self.exp = _FixedExp.at(self.bits)
         self.unit = 1 / (beta * mpmath.sqrt(2))
         self.exponent = shift = _low_exponent([wg for _, wg, _ in valued])
