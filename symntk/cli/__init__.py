@@ -24,7 +24,7 @@ from typing import NoReturn
 from .._errors import SymntkError
 
 #: The subcommands, in the order ``symntk --help`` lists them.
-COMMANDS: tuple[str, ...] = ("check", "converge", "kernel", "report", "verify")
+COMMANDS: tuple[str, ...] = ("check", "converge", "kernel", "report", "verify", "golden")
 
 
 class _Parser(argparse.ArgumentParser):
