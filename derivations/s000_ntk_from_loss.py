@@ -43,6 +43,16 @@ def grad_f(a: int) -> sp.Matrix:
     return sp.Matrix([sp.diff(LOSSES[a], node) for node in OUTPUTS[a]])
 
 
+#: the hidden pre-activations α̃^{(1)}_i written out in the parameters and inputs, so that a counterexample is
+#: a state of the network (parameters, inputs, outputs f(x^{(i)}) and targets), not free node values
+HIDDEN = {node: NETWORK.definition(node) for t in (x, *TRAIN) for node in NETWORK.nodes(t)[0]}
+
+
+def explicit(value: sp.Matrix) -> sp.Matrix:
+    """``value`` with the hidden pre-activations replaced by their definitions."""
+    return value.xreplace(HIDDEN)
+
+
 def grad_theta(inputs: object) -> sp.Matrix:
     """∇_θ f(x): the P × n_L matrix ∂f_k(x)/∂θ_p (the transpose of the Jacobian)."""
     return NETWORK.jacobian(inputs).T
@@ -71,7 +81,7 @@ loss_gradient = Derivation(
     notes="Widths (2, 2, 2), generic σ and l, N = 2 training points; P = 12 parameters.",
 )
 
-FLOW = grad_theta(x).T * (-GRADIENT)  # df(x)/dt = df(x)/dθ · dθ/dt with dθ/dt = −∇_θ𝓛
+FLOW = explicit(grad_theta(x).T * (-GRADIENT))  # df(x)/dt = df(x)/dθ · dθ/dt with dθ/dt = −∇_θ𝓛
 
 ntk_from_loss = Derivation(
     id="s000-ntk-from-loss",
@@ -79,13 +89,13 @@ ntk_from_loss = Derivation(
     kind="proposition",
     statement=sp.Eq(
         sp.Symbol("df(x)/dt"),
-        -sp.Add(*(NETWORK.ntk(x, TRAIN[a]) * grad_f(a) for a in range(N))) / N,
+        explicit(-sp.Add(*(NETWORK.ntk(x, TRAIN[a]) * grad_f(a) for a in range(N))) / N),
         evaluate=False,
     ),
     start=FLOW,
     steps=[
         Step(
-            -sp.Add(*(grad_theta(x).T * grad_theta(x) * grad_f(a) for a in range(N))) / N,
+            explicit(-sp.Add(*(grad_theta(x).T * grad_theta(x) * grad_f(a) for a in range(N))) / N),
             "=",
             "chain rule, with dθ/dt = −∇_θ𝓛 and ∇_θ𝓛 = (1/N) Σ_i ∇_θ f(x^{(i)}) ∇_f l",
             hint="random points only: a symbolic attempt on the wrong version takes ~9 s",
@@ -93,14 +103,16 @@ ntk_from_loss = Derivation(
             written=r"-\frac{1}{N} \sum_{i=1}^N \boxed{\nabla_{\theta} f(x; \theta)^T "
             r"\nabla_{\theta} f(x; \theta)} \nabla_{\theta} l(f, y^{(i)})",
             erratum=Erratum(
-                -sp.Add(*(grad_theta(x).T * grad_theta(TRAIN[a]) * grad_f(a) for a in range(N))) / N,
+                explicit(
+                    -sp.Add(*(grad_theta(x).T * grad_theta(TRAIN[a]) * grad_f(a) for a in range(N))) / N
+                ),
                 "the second factor of the boxed kernel is ∇_θ f(x^{(i)}; θ), at the training input, not "
                 "∇_θ f(x; θ) (refuted at inputs x ≠ x^{(i)}); and the last factor is ∇_f l(f(x^{(i)}), "
                 "y^{(i)}), the gradient of l by the output (∇_θ l, as written, is not an n_L-vector)",
             ),
         ),
         Step(
-            -sp.Add(*(NETWORK.ntk(x, TRAIN[a]) * grad_f(a) for a in range(N))) / N,
+            explicit(-sp.Add(*(NETWORK.ntk(x, TRAIN[a]) * grad_f(a) for a in range(N))) / N),
             "=",
             "the boxed product is the NTK K(x, x^{(i)}; θ) = ∇_θ f(x; θ)ᵀ ∇_θ f(x^{(i)}; θ)",
             written=r"-\frac{1}{N} \sum_{i=1}^N K(x, x^{(i)}; \theta) \nabla_f l(f(x^{(i)}), y^{(i)})",

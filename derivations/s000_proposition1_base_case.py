@@ -8,10 +8,9 @@ N(0, 1); every expectation is the exact Wick (Isserlis) expectation over the ini
 The seed writes Σ^{(1)}(x, x′) = E[α̃^{(1)}(x)·α̃^{(1)}(x′)] "(inner product)". Summed over the n₁ components,
 that inner product has expectation n₁ (xᵀx′/n₀ + β²): the first line is wrong by the factor n₁ and is kept as
 an erratum. The seed's own evaluation of the terms ("each component of the term is β² b_i^{(0)2} … the result
-is β²"; "E⟨w_i, w_i⟩ x_i x′_i" with the i-th weight) is the computation for one component m of α̃^{(1)},
-which is
-what Σ^{(1)} is: the covariance of each output f_m. The chain carries on with that reading, component m = 1,
-and each of the seed's four terms is a step.
+is β²"; "E⟨w_i, w_i⟩ x_i x′_i" with the i-th weight) is the computation for one component m of α̃^{(1)}, which
+is what Σ^{(1)} is: the covariance E[f_m(x) f_m(x′)] of each output f_m, the start of the chain. The chain
+carries on with that reading, component m = 1, and each of the seed's four terms is a step.
 """
 
 from __future__ import annotations
@@ -55,12 +54,13 @@ proposition1_base_case = Derivation(
     title="Proposition 1, base case: Σ^(1)(x, x') = xᵀx'/n₀ + β²",
     kind="proposition",
     statement=sp.Eq(sp.Function("Sigma^{(1)}")(sp.Symbol("x"), sp.Symbol("x'")), SIGMA1),
-    start=SIGMA1,
+    start=E(ALPHA[m] * ALPHA_PRIME[m]),
     steps=[
         Step(
             E(_dot(ALPHA, ALPHA_PRIME)),
             "=",
-            "Σ^{(1)} is the covariance of each component of α̃^{(1)} (all parameters i.i.d. N(0, 1))",
+            "Σ^{(1)}(x, x′) is the covariance of each output f_m = α̃^{(1)}_m (all parameters i.i.d. "
+            "N(0, 1)); the seed writes it as the expectation of an inner product",
             strategy=BY_WICK,
             written=r"E[\tilde{\alpha}^{(1)}(x) \cdot \tilde{\alpha}^{(1)}(x')] \quad (\text{inner product})",
             erratum=Erratum(
@@ -122,7 +122,7 @@ proposition1_base_case = Derivation(
             written=r"\frac{1}{n_0} x^T x' + \beta^2",
         ),
     ],
-    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Proposition 1, ① the case L = 1"),
+    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Proposition 1, step 1 ①, the case L = 1"),
     references=("jacot2018ntk",),
     notes="Widths n₀ = 3, n₁ = 2 (a counterexample to the inner-product reading needs n₁ ≥ 2).",
 )

@@ -95,7 +95,9 @@ proposition1_induction_step = Derivation(
             r"+ \beta^2",
         ),
     ],
-    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Proposition 1, ② and ③ the case L = l + 1"),
+    source=Source(
+        "000_08eb6ccc4f7c932b.txt", "Proof of Proposition 1, steps 2 ② and 3 ③, the case L = l + 1"
+    ),
     references=("jacot2018ntk",),
     notes="Finite-width steps: widths (2, 3, 2), generic σ. Limit: Monte Carlo as in the module docstring.",
 )

@@ -67,7 +67,7 @@ base_case_output = Derivation(
             ),
         )
     ],
-    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, ① the case L = 1"),
+    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, step 1 ①, the case L = 1"),
     references=("jacot2018ntk",),
 )
 
@@ -100,7 +100,7 @@ base_case_sketch = Derivation(
             written=r"\frac{1}{n_0} x^T x' + \beta^2 = \Sigma^{(1)}(x, x')",
         ),
     ],
-    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, ① the case L = 1 (the sketch)"),
+    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, step 1 ①, the case L = 1 (the sketch)"),
     references=("jacot2018ntk",),
     notes="Widths (3, 2); the sketch's scalar is the diagonal entry k = k' = 1 of the 2 × 2 kernel.",
 )
@@ -140,7 +140,7 @@ base_case_delta = Derivation(
             SIGMA1 * sp.eye(n1), "=", "Σ^{(1)} of Proposition 1", written=r"\Sigma^{(1)}(x, x') \delta_{kk'}"
         ),
     ],
-    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, ① the case L = 1 (with δ_kk')"),
+    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, step 1 ①, the case L = 1 (with δ_kk')"),
     references=("jacot2018ntk",),
     notes="Widths (3, 2): the kernel is 2 × 2.",
 )

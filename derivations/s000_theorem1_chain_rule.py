@@ -94,7 +94,7 @@ chain_rule = Derivation(
             r"\frac{\partial \tilde{\alpha}_i^{(l)}(x; \theta)}{\partial \tilde{\theta}_p}",
         ),
     ],
-    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, ③ the case L = l + 1 (the chain rule)"),
+    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, step 3 ③, the chain rule"),
     references=("jacot2018ntk",),
     notes="Widths (2, 3, 2), generic σ, l = 1: a 2 × 9 matrix of derivatives.",
 )

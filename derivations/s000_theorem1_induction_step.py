@@ -155,7 +155,7 @@ first_part = Derivation(
             written=r"\rightarrow \Theta_{\infty}^{(l)}(x, x') \dot{\Sigma}^{(l+1)}(x, x') \delta_{kk'}",
         ),
     ],
-    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, ③ the first part of the kernel"),
+    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, step 3 ③, the first part of the kernel"),
     references=("jacot2018ntk",),
     notes="Finite-width steps: widths (2, 3, 2), generic σ, l = 1.",
 )
@@ -196,7 +196,7 @@ second_part = Derivation(
             written=r"\rightarrow \Sigma^{(l+1)} \delta_{kk'}",
         ),
     ],
-    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, ③ the second part of the kernel"),
+    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, step 3 ③, the second part of the kernel"),
     references=("jacot2018ntk",),
     notes="Finite-width step: widths (2, 3, 2), generic σ, l = 1.",
 )
@@ -237,7 +237,7 @@ theorem1 = Derivation(
             written=r"\Theta^{(L)} \rightarrow \Theta_{\infty}^{(L)} \otimes Id_{n_L}",
         ),
     ],
-    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, ③ ('the result is now obvious')"),
+    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, step 3 ③ ('the result is now obvious')"),
     references=("jacot2018ntk",),
     notes="Finite-width step: widths (2, 3, 2), generic σ. Limit: Monte Carlo at depth 3.",
 )
