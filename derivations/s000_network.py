@@ -30,7 +30,7 @@ forward_pass = Derivation(
     id="s000-network-forward-pass",
     title="The network in NTK parametrization",
     kind="definition",
-    statement=sp.Eq(sp.Symbol("f_theta(x)"), W1 * ALPHA1 / sp.sqrt(n1) + NETWORK.beta * b1, evaluate=False),
+    statement=sp.Eq(sp.Symbol(r"f_\theta(x)"), W1 * ALPHA1 / sp.sqrt(n1) + NETWORK.beta * b1, evaluate=False),
     start=NETWORK.output(x),
     steps=[
         Step(
@@ -65,7 +65,7 @@ W = st.Normal("W", 0, 1)
 
 lecun_variance = Derivation(
     id="s000-network-lecun-variance",
-    title="The scaled weights have variance 1/n_ℓ (LeCun initialization)",
+    title="The scaled weights have the LeCun variance",
     kind="remark",
     statement="each scaled weight n_ℓ^{-1/2} W^{(ℓ)}_{ij} is centred with variance 1/n_ℓ",
     start=(W / sp.sqrt(n)) ** 2,

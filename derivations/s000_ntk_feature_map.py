@@ -39,7 +39,7 @@ ntk_feature_map = Derivation(
     title="The NTK as an inner product of feature maps",
     kind="definition",
     statement=sp.Eq(
-        sp.Symbol("K(x, x'; theta)"),
+        sp.Symbol(r"K(x, x'; \theta)"),
         sp.Matrix(n_L, n_L, lambda m, n: (PHI[:, m].T * PHI_PRIME[:, n])[0, 0]),
         evaluate=False,
     ),

@@ -85,10 +85,10 @@ FLOW = explicit(grad_theta(x).T * (-GRADIENT))  # df(x)/dt = df(x)/dθ · dθ/dt
 
 ntk_from_loss = Derivation(
     id="s000-ntk-from-loss",
-    title="df/dt under gradient flow: the NTK appears",
+    title="The output under gradient flow: the NTK appears",
     kind="proposition",
     statement=sp.Eq(
-        sp.Symbol("df(x)/dt"),
+        sp.Symbol(r"\frac{d f(x; \theta)}{dt}"),
         explicit(-sp.Add(*(NETWORK.ntk(x, TRAIN[a]) * grad_f(a) for a in range(N))) / N),
         evaluate=False,
     ),

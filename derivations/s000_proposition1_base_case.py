@@ -51,9 +51,9 @@ BY_WICK = expectation_strategy(NETWORK)
 
 proposition1_base_case = Derivation(
     id="s000-proposition1-base-case",
-    title="Proposition 1, base case: Σ^(1)(x, x') = xᵀx'/n₀ + β²",
+    title="Proposition 1, base case: the covariance of the first layer",
     kind="proposition",
-    statement=sp.Eq(sp.Function("Sigma^{(1)}")(sp.Symbol("x"), sp.Symbol("x'")), SIGMA1),
+    statement=sp.Eq(sp.Symbol(r"\Sigma^{(1)}(x, x')"), SIGMA1),
     start=E(ALPHA[m] * ALPHA_PRIME[m]),
     steps=[
         Step(

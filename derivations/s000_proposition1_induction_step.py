@@ -60,7 +60,7 @@ def _clt_experiment(seed: int) -> object:
 
 proposition1_induction_step = Derivation(
     id="s000-proposition1-induction-step",
-    title="Proposition 1, induction step: Σ^(l+1) = E[σ(f(x)) σ(f(x'))] + β²",
+    title="Proposition 1, induction step: the covariance of layer l + 1",
     kind="proposition",
     statement="given the layers below, the covariance of each output of layer l+1 tends, as n_l → ∞, to "
     "Σ^{(l+1)}(x, x′) = E_{f∼N(0, Σ^{(l)})}[σ(f(x)) σ(f(x′))] + β²",

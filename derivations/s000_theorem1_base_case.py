@@ -52,7 +52,7 @@ base_case_output = Derivation(
     id="s000-theorem1-base-case-output",
     title="Theorem 1, base case: the output of the one-layer network",
     kind="remark",
-    statement=sp.Eq(sp.Symbol("f(x; theta)"), W * u / sp.sqrt(n0) + beta * b, evaluate=False),
+    statement=sp.Eq(sp.Symbol(r"f(x; \theta)"), W * u / sp.sqrt(n0) + beta * b, evaluate=False),
     start=NETWORK.output(x, inline=True),
     steps=[
         Step(
@@ -73,9 +73,9 @@ base_case_output = Derivation(
 
 base_case_sketch = Derivation(
     id="s000-theorem1-base-case-sketch",
-    title="Theorem 1, base case: the sketch, K^(1) = xᵀx'/n₀ + β² (diagonal entry)",
+    title="Theorem 1, base case: the sketch (one diagonal entry)",
     kind="proposition",
-    statement=sp.Eq(sp.Symbol("K^{(1)}_{kk}(x, x'; theta)"), SIGMA1, evaluate=False),
+    statement=sp.Eq(sp.Symbol(r"K^{(1)}_{kk}(x, x'; \theta)"), SIGMA1, evaluate=False),
     start=NETWORK.ntk(x, x_prime)[0, 0],
     steps=[
         Step(
@@ -107,9 +107,9 @@ base_case_sketch = Derivation(
 
 base_case_delta = Derivation(
     id="s000-theorem1-base-case-delta",
-    title="Theorem 1, base case with δ_kk': Θ^(1)_kk'(x, x') = Σ^(1)(x, x') δ_kk'",
+    title="Theorem 1, base case with the Kronecker delta",
     kind="theorem",
-    statement=sp.Eq(sp.Symbol("Theta^{(1)}(x, x')"), SIGMA1 * sp.eye(n1), evaluate=False),
+    statement=sp.Eq(sp.Symbol(r"\Theta^{(1)}(x, x')"), SIGMA1 * sp.eye(n1), evaluate=False),
     start=NETWORK.ntk(x, x_prime),
     steps=[
         Step(

@@ -120,7 +120,7 @@ MC_HINT = "Monte Carlo: σ = erf, β = 1/2, depth 2, widths 32, 128, 512, 8 netw
 
 first_part = Derivation(
     id="s000-theorem1-induction-first-part",
-    title="Theorem 1, induction step: the first part, Θ^(l)_∞ Σ̇^(l+1) δ_kk'",
+    title="Theorem 1, induction step: the first part of the kernel",
     kind="theorem",
     statement="the contribution of the first l layers' parameters to Θ^{(l+1)}_{kk′}(x, x′) tends to "
     "Θ^{(l)}_∞(x, x′) Σ̇^{(l+1)}(x, x′) δ_{kk′}",
@@ -171,7 +171,7 @@ def _grad(inputs: object, block: list[sp.Symbol]) -> sp.Matrix:
 
 second_part = Derivation(
     id="s000-theorem1-induction-second-part",
-    title="Theorem 1, induction step: the second part, Σ^(l+1) δ_kk'",
+    title="Theorem 1, induction step: the second part of the kernel",
     kind="theorem",
     statement="the contribution of the parameters of layer l to Θ^{(l+1)}_{kk′}(x, x′) tends to "
     "Σ^{(l+1)}(x, x′) δ_{kk′}",
@@ -206,7 +206,7 @@ n_hidden = sp.Symbol("n", positive=True, integer=True)  # n_1 = … = n_{L−1} 
 
 theorem1 = Derivation(
     id="s000-theorem1",
-    title="Theorem 1: Θ^(L) → Θ^(L)_∞ ⊗ Id_{n_L}",
+    title="Theorem 1: the NTK tends to a deterministic kernel times the identity",
     kind="theorem",
     statement="as n_1, …, n_{L−1} → ∞, the NTK Θ^{(L)} converges in probability to Θ^{(L)}_∞ ⊗ Id_{n_L}, "
     "with Θ^{(1)}_∞ = Σ^{(1)} and Θ^{(L+1)}_∞ = Θ^{(L)}_∞ Σ̇^{(L+1)} + Σ^{(L+1)}",

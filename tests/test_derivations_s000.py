@@ -29,6 +29,7 @@ EXPECTED: dict[str, list[tuple[Status, Status | None]]] = {
     "s000-ntk-from-loss": [(R, V), (P, None)],
     "s000-ntk-feature-map": [(P, None), (P, None), (P, None)],
     "s000-parameter-count": [(P, None)],
+    "s000-proposition1": [(C, None)],
     "s000-proposition1-base-case": [(R, P)] + [(P, None)] * 6,
     "s000-proposition1-induction-step": [(P, None), (P, None), (C, None)],
     "s000-theorem1-base-case-output": [(R, P)],
@@ -122,3 +123,8 @@ def test_the_parts_add_up_to_the_whole_kernel() -> None:
     assert equal(m.PARTS[0] + m.PARTS[1], m.NETWORK.ntk(m.x, m.x_prime)).status is P
     # and the parts are not interchangeable: the first part is not the second
     assert equal(m.PARTS[0], m.PARTS[1]).status is R
+
+
+def test_the_gaussianity_check_detects_non_gaussian_outputs_at_width_4() -> None:
+    m = _module("s000_proposition1")
+    assert m.output_gaussianity("erf", 3, 4, beta=0.5, samples=m.SAMPLES, seed=0).verdict().status is R
