@@ -15,8 +15,9 @@ and a generic σ (*proved*): the first part and the second part are the contribu
 layer 0 and layer 1 to the NTK computed from its definition, and Θ^{(l)}_{ii′} the NTK of the smaller
 network, also from its definition. At l = 1 the induction hypothesis holds exactly at every width
 (Θ^{(1)}_{ii′} = Σ^{(1)} δ_{ii′}, the base case), so the seed's first "→" is an equality there and is checked
-as one; for l ≥ 2 it is a limit over the lower widths, which the last derivation checks as part of the whole
-kernel at depth 3.
+as one; for l ≥ 2 it is a limit over the lower widths, checked by Monte Carlo at l = 2 (depth 3) in
+``first_part_deep``: the gap between the first part and (1/n_l) Σ_i Θ^{(l)}_∞ σ̇ σ̇ w_{ik} w_{ik′}, on the
+same networks, must fall as n^{-1/2} (with Θ^{(1)}_∞ or Θ^{(3)}_∞ in the sum it does not: see the tests).
 
 The limits are checked by Monte Carlo over finite-width networks (σ = erf, Lipschitz with a bounded second
 derivative as the seed assumes; β = 1/2; four points of the unit sphere in ℝ³; two outputs; hidden widths
@@ -34,9 +35,10 @@ from collections.abc import Callable
 import numpy as np
 import sympy as sp
 
+from symntk.activations import get_activation
 from symntk.check import Derivation, Source, Step, limit
 from symntk.convergence import RateFit, check_strategy, fit_power_law, kernel_convergence, sphere_points
-from symntk.empirical import Architecture, batches, ntk
+from symntk.empirical import Architecture, batches, forward, ntk
 from symntk.limits import kernels
 from symntk.network import Network
 
@@ -57,6 +59,7 @@ SIGMA1 = (x.vector().T * x_prime.vector())[0, 0] / NETWORK.n(0) + beta**2  # Θ^
 THETA_INF = sp.Symbol(r"\Theta^{(l)}_\infty(x, x')")
 SIGMA_DOT = sp.Symbol(r"\dot\Sigma^{(l+1)}(x, x')")
 SIGMA_NEXT = sp.Symbol(r"\Sigma^{(l+1)}(x, x')")
+n_hidden = sp.Symbol("n", positive=True, integer=True)  # n_1 = … = n_{L−1} = n in the Monte Carlo
 
 ACTIVATION, BETA_MC, WIDTHS, SAMPLES = "erf", 0.5, (32, 128, 512), 8
 
@@ -160,6 +163,82 @@ first_part = Derivation(
     notes="Finite-width steps: widths (2, 3, 2), generic σ, l = 1.",
 )
 
+
+def hypothesis_convergence(seed: int, hypothesis_depth: int = 2) -> RateFit:
+    """The seed's first "→" at l = 2 (depth 3, n₁ = n₂ = n): the first part of Θ^{(3)}_{kk′} against
+    (1/n₂) Σ_i Θ^{(2)}_∞(x, x′) σ̇(α̃^{(2)}_i(x)) σ̇(α̃^{(2)}_i(x′)) w_{ik} w_{ik′} on the same network.
+
+    The error is relative to the limit (Θ^{(3)}_∞ − Σ^{(3)}) ⊗ Id of the first part. ``hypothesis_depth``
+    names the kernel Θ^{(·)}_∞ put in the sum: 2 is the seed's; another one is a mutant to be refuted.
+    """
+    depth = 3
+    root = np.random.SeedSequence(seed % 2**32)
+    point_seed, *width_seeds = root.spawn(len(WIDTHS) + 1)
+    xs = sphere_points(4, 3, point_seed)
+    theta_hyp = np.asarray(
+        kernels(xs, activation=ACTIVATION, depth=hypothesis_depth, beta=BETA_MC).ntk, float
+    )
+    top = kernels(xs, activation=ACTIVATION, depth=depth, beta=BETA_MC)
+    scale = np.linalg.norm(np.asarray(top.ntk, float) - np.asarray(top.nngp, float)) * np.sqrt(n_out)
+    sigma_dot = get_activation(ACTIVATION).numpy_derivative
+    errors = []
+    for n, child in zip(WIDTHS, width_seeds, strict=True):
+        arch = Architecture.uniform(3, n, depth, ACTIVATION, output_dim=n_out, beta=BETA_MC)
+        per_width = []
+        for net in batches(arch, SAMPLES, child, n_inputs=len(xs)):
+            first = ntk(net, xs, layer_rates=[(1.0, 1.0), (1.0, 1.0), (0.0, 0.0)])
+            slopes = sigma_dot(forward(net, xs).preactivations[depth - 2])  # σ̇(α̃^{(2)}_i(x)), (S, N, n)
+            w = net.weights[depth - 1]  # (S, n_L, n): w_{ik} of the seed is w[:, k, i]
+            mean = np.einsum("sai,sbi,ski,sli->sakbl", slopes, slopes, w, w) / n
+            intermediate = theta_hyp[None, :, None, :, None] * mean
+            diff = (first - intermediate).reshape(net.samples, -1)
+            per_width.append(np.linalg.norm(diff, axis=1) / scale)
+        errors.append(np.concatenate(per_width))
+    return fit_power_law(WIDTHS, errors, label="‖first part − (1/n) Σ_i Θ_∞ σ̇σ̇ w w‖")
+
+
+MC_HINT_DEEP = "Monte Carlo: σ = erf, β = 1/2, depth 3 (n₁ = n₂ = n), widths 32, 128, 512, 8 networks each"
+FIRST_PART = sp.Symbol(r"\Theta^{(l+1)}_{kk'}(x, x')\ (\text{first part})")
+INTERMEDIATE = sp.Symbol(
+    r"\frac{1}{n_l} \sum_{i=1}^{n_l} \Theta_{\infty}^{(l)}(x, x') \dot{\sigma}(\tilde{\alpha}_i^{(l)}(x)) "
+    r"\dot{\sigma}(\tilde{\alpha}_i^{(l)}(x')) w_{ik}^{(l)} w_{ik'}^{(l)}"
+)
+
+first_part_deep = Derivation(
+    id="s000-theorem1-induction-first-part-deep",
+    title="Theorem 1, induction step: the first part of the kernel at l = 2",
+    kind="theorem",
+    statement="at l = 2, where the induction hypothesis is itself a limit, the first part of Θ^{(l+1)}_{kk′} "
+    "tends to Θ^{(l)}_∞ Σ̇^{(l+1)} δ_{kk′}",
+    start=FIRST_PART,
+    steps=[
+        Step(
+            INTERMEDIATE,
+            limit(n_hidden),
+            "by the assumption of the induction, Θ^{(l)}_{ii′} → Θ^{(l)}_∞ δ_{ii′}: the difference of the "
+            "two sides, measured on the same networks, falls as n^{-1/2}",
+            strategy=check_strategy(hypothesis_convergence, exponent=-0.5),
+            hint=MC_HINT_DEEP + "; the gap between the two sides, relative to the limit, at rate n^(-1/2)",
+            written=r"\rightarrow \frac{1}{n_l} \sum_{i=1}^{n_l} \theta_{\infty}^{(l)}(x, x') "
+            r"\dot{\sigma}(\tilde{\alpha}_i^{(l)}(x; \theta)) "
+            r"\dot{\sigma}(\tilde{\alpha}_i^{(l)}(x'; \theta)) w_{ik}^{(l)} w_{ik'}^{(l)}",
+        ),
+        Step(
+            THETA_INF * SIGMA_DOT * sp.KroneckerDelta(*sp.symbols("k k'", integer=True)),
+            limit(n_hidden),
+            "by the central limit theorem (strictly, the law of large numbers); checked on the first part "
+            "itself against its limit (Θ^{(3)}_∞ − Σ^{(3)}) ⊗ Id = Θ^{(2)}_∞ Σ̇^{(3)} ⊗ Id",
+            strategy=check_strategy(_experiment(3, "first"), exponent=-0.5),
+            hint=MC_HINT_DEEP + "; rate n^(-1/2)",
+            written=r"\rightarrow \Theta_{\infty}^{(l)}(x, x') \dot{\Sigma}^{(l+1)}(x, x') \delta_{kk'}",
+        ),
+    ],
+    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, step 3 ③, the first part of the kernel"),
+    references=("jacot2018ntk",),
+    notes="Monte Carlo only: at l = 2 no step is an exact identity.",
+)
+
+
 weights = [p for p in NETWORK.weights[LAYER]]
 biases = list(NETWORK.biases[LAYER])
 
@@ -202,7 +281,6 @@ second_part = Derivation(
 )
 
 THETA_NEXT = sp.Symbol(r"\Theta^{(L)}_\infty(x, x')")
-n_hidden = sp.Symbol("n", positive=True, integer=True)  # n_1 = … = n_{L−1} = n in the Monte Carlo
 
 theorem1 = Derivation(
     id="s000-theorem1",

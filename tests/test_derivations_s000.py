@@ -37,6 +37,7 @@ EXPECTED: dict[str, list[tuple[Status, Status | None]]] = {
     "s000-theorem1-base-case-delta": [(P, None)] * 4,
     "s000-theorem1-chain-rule": [(P, None)] * 3,
     "s000-theorem1-induction-first-part": [(P, None), (P, None), (C, None)],
+    "s000-theorem1-induction-first-part-deep": [(C, None), (C, None)],
     "s000-theorem1-induction-second-part": [(P, None), (C, None)],
     "s000-theorem1": [(P, None), (C, None)],
 }
@@ -128,3 +129,9 @@ def test_the_parts_add_up_to_the_whole_kernel() -> None:
 def test_the_gaussianity_check_detects_non_gaussian_outputs_at_width_4() -> None:
     m = _module("s000_proposition1")
     assert m.output_gaussianity("erf", 3, 4, beta=0.5, samples=m.SAMPLES, seed=0).verdict().status is R
+
+
+def test_the_induction_hypothesis_with_the_wrong_kernel_is_refuted() -> None:
+    # the seed's first "→" at l = 2 with Θ^(1)_∞ in place of Θ^(2)_∞: the gap does not close
+    m = _module("s000_theorem1_induction_step")
+    assert m.hypothesis_convergence(0, hypothesis_depth=1).verdict(-0.5).status is R
