@@ -234,7 +234,7 @@ def test_standard_parametrization_with_scaled_rates_trains_like_ntk() -> None:
 def test_near_misses_of_exact_steps_are_refuted() -> None:
     tried = 0
     for ident, index in (
-        ("s001-loss-rate", 1),
+        ("s001-functional-gradient-descent-ode", 0),
         ("s001-sin-model-tangent-kernel", 1),
         ("s001-kernel-model", 0),
     ):
