@@ -40,6 +40,7 @@ EXPECTED: dict[str, list[tuple[Status, Status | None]]] = {
     "s000-theorem1-induction-first-part-deep": [(C, None), (C, None)],
     "s000-theorem1-induction-second-part": [(P, None), (C, None)],
     "s000-theorem1": [(P, None), (C, None)],
+    "s000-theorem1-kronecker": [(P, None)],
 }
 
 
@@ -135,3 +136,11 @@ def test_the_induction_hypothesis_with_the_wrong_kernel_is_refuted() -> None:
     # the seed's first "→" at l = 2 with Θ^(1)_∞ in place of Θ^(2)_∞: the gap does not close
     m = _module("s000_theorem1_induction_step")
     assert m.hypothesis_convergence(0, hypothesis_depth=1).verdict(-0.5).status is R
+
+
+def test_the_feature_map_and_kernel_have_the_seeds_dimensions() -> None:
+    m = _module("s000_ntk_feature_map")
+    n_l, widths = m.n_L, m.NETWORK.widths
+    assert m.P == sum(widths[k + 1] * (widths[k] + 1) for k in range(len(widths) - 1)) == 26
+    assert m.PHI.shape == (m.P, n_l)  # ∇_θ f(x)ᵀ is n_L × P
+    assert m.NETWORK.ntk(m.x, m.x_prime).shape == (n_l, n_l)
