@@ -9,7 +9,8 @@ f(W(t), x) in t (the chain rule) and substituting the flow. Each line of slide 8
 slide 9's vector-valued version is checked on a two-output model sharing its parameters. On the same models:
 the kernel on the training set as a sum of outer products and its positive semi-definiteness (slides 10, 27),
 Θ ∇_f L = J ∇_W L, zero at every critical point (slides 10, 28) with an explicit spurious minimum of our own,
-and dL/dt = −(1/M²) Σ_ab ∇l_a Θ_ab ∇l_b (slides 13, 30).
+dL/dt = −(1/M²) Σ_ab ∇l_a Θ_ab ∇l_b (slides 13, 30), and, for the square loss, dL/dt ≤ −(2λ_min/M) L
+(property 2 of slide 10, which the slides leave without proof).
 """
 
 from __future__ import annotations
@@ -467,4 +468,52 @@ loss_rate = Derivation(
         ),
     ],
     source=Source(SOURCE, "slides 13 and 30 (normalizing backward pass); the sin model of slide 5"),
+)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# slide 10, property 2: for the square loss a kernel spectrum bounded below by λ > 0 gives linear convergence
+
+_lam, _gap = sp.symbols("lambda delta", positive=True)
+_rot = sp.Symbol("varphi", real=True)
+_r = sp.Matrix(sp.symbols("r_1:3", real=True))  # residuals f(x_a) − y_a, M = 2
+_Q = sp.Matrix([[sp.cos(_rot), -sp.sin(_rot)], [sp.sin(_rot), sp.cos(_rot)]])
+#: a symmetric kernel on the training set with eigenvalues λ + δ ≥ λ > 0 (eigenvectors at any angle φ)
+_SPECTRAL = _Q * sp.diag(_lam + _gap, _lam) * _Q.T
+_SQUARE_LOSS = (_r.T * _r)[0, 0] / (2 * M)
+
+loss_decay_square_loss = Derivation(
+    id="s001-square-loss-linear-convergence",
+    title="Square loss: a kernel spectrum separated from zero makes the loss decay exponentially",
+    kind="proposition",
+    statement=sp.Le(sp.Symbol("dL/dt"), -2 * _lam * _SQUARE_LOSS / M),
+    start=-(_r.T * _SPECTRAL * _r)[0, 0] / M**2,
+    steps=[
+        Step(
+            -((_lam + _gap) * (_Q[:, 0].T * _r)[0, 0] ** 2 + _lam * (_Q[:, 1].T * _r)[0, 0] ** 2) / M**2,
+            "=",
+            "dL/dt = −(1/M²) Σ_ab ∇l_a Θ_ab ∇l_b (slide 30) with ∇_ŷ l(f_a, y_a) = f_a − y_a = r_a for "
+            "l = ½|ŷ − y|², and Θ in its eigenbasis: Θ = Q diag(λ + δ, λ) Qᵀ (here M = 2, δ ≥ 0, any "
+            "rotation Q)",
+        ),
+        Step(
+            -(_lam * (_Q[:, 0].T * _r)[0, 0] ** 2 + _lam * (_Q[:, 1].T * _r)[0, 0] ** 2) / M**2,
+            "≤",
+            "every eigenvalue is at least λ = λ_min(Θ): dropping δ (q₁ᵀr)² ≥ 0",
+        ),
+        Step(
+            -_lam * (_r.T * _r)[0, 0] / M**2,
+            "=",
+            "rᵀΘr ≥ λ_min(Θ) |r|²: the rotation Q keeps |r|",
+            written=r"\frac{dL}{dt} \le -\frac{\lambda_{\min}(\Theta)}{M^2} |f(\mathcal{X}) - \mathcal{Y}|^2",
+        ),
+        Step(
+            -2 * _lam * _SQUARE_LOSS / M,
+            "=",
+            "L = (1/2M) |f(𝒳) − 𝒴|²; by Grönwall L(t) ≤ e^{−2λt/M} L(0) → 0, the global minimum, as long as "
+            "the spectrum stays above λ during training (slide 10, property 2, for the quadratic loss; the "
+            "slides leave it without proof)",
+        ),
+    ],
+    source=Source(SOURCE, "slide 10 (TK properties, property 2), for the square loss"),
 )

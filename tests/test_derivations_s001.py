@@ -35,6 +35,7 @@ EXPECTED: dict[str, list[Status | str]] = {
     "s001-spurious-minimum-example": [P],
     "s001-spurious-minimum-is-a-minimum": [P],
     "s001-loss-rate": [P, P],
+    "s001-square-loss-linear-convergence": [P, P, P, P],
     "s001-square-loss-output-gradient": [V],
     "s001-functional-gradient-descent-ode": [P],
     "s001-functional-gradient-descent-solution": [E],
