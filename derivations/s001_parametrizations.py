@@ -194,7 +194,7 @@ def _movement(parametrization: str, exponent: sp.Expr, a: str) -> Derivation:
         title=f"Weights move by ∼ n^{{{exponent}}} in the {parametrization} regime (a = {a})",
         kind="example",
         statement=f"‖W_T − W_0‖/‖W_0‖ ∼ n^({exponent}) for f(x) = n^(−{a}) Σ_i v_i (w_i · x)_+ (the slide's "
-        "network without the output weights v_i and with biases b_i; both changes leave the scaling)",
+        "network has no output weights v_i and has biases b_i)",
         start=sp.Symbol(r"\|W_T - W_0\| / \|W_0\|"),
         steps=[
             Step(
