@@ -8,8 +8,9 @@ Seed 000 ("NTK deduce"), section "Proof of Theorem 1", step ①, in the seed's t
 2. the sketch "which is not that solid": K^{(1)} split into the weights and the bias of layer 0, each
    factor of the derivatives evaluated, giving xᵀx′/n₀ + β² = Σ^{(1)}; as a scalar this is one entry of the
    n₁ × n₁ kernel, and it is checked on the diagonal entry k = k′ = 1;
-3. "However, the δ_{kk′} is necessary": the whole n₁ × n₁ kernel, whose weight part is (1/n₀) xᵀx′ Id_{n₁}
-   and bias part β² Id_{n₁}.
+3. "However, the δ_{kk′} is necessary": the derivatives of f_k by the rows w_j^{(0)} of the weights (x′/√n₀
+   in block k, 0 elsewhere), then the whole n₁ × n₁ kernel, whose weight part is (1/n₀) xᵀx′ Id_{n₁} and bias
+   part β² Id_{n₁}.
 
 The kernels are the empirical NTK of :class:`symntk.network.Network` with widths (n₀, n₁) = (3, 2), derived
 from the definition Σ_p ∂f_k(x)/∂θ_p ∂f_{k′}(x′)/∂θ_p; every step is an exact identity (*proved*). The seed
@@ -103,6 +104,35 @@ base_case_sketch = Derivation(
     source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, step 1 ①, the case L = 1 (the sketch)"),
     references=("jacot2018ntk",),
     notes="Widths (3, 2); the sketch's scalar is the diagonal entry k = k' = 1 of the 2 × 2 kernel.",
+)
+
+base_case_jacobian = Derivation(
+    id="s000-theorem1-base-case-jacobian",
+    title="Theorem 1, base case: the derivatives of f_k by the rows of the weights",
+    kind="lemma",
+    statement=sp.Eq(
+        sp.Symbol(r"\frac{\partial f(x'; \theta)}{\partial w^{(0)}}"),
+        sp.kronecker_product(sp.eye(n1), v.T) / sp.sqrt(n0),
+        evaluate=False,
+    ),
+    start=grad(x_prime, weights).T,
+    steps=[
+        Step(
+            sp.kronecker_product(sp.eye(n1), v.T) / sp.sqrt(n0),
+            "=",
+            "f_k depends on the k-th row w_k^{(0)} of the weights only: ∂f_k(x′)/∂w_j^{(0)} is x′/√n₀ for "
+            "j = k and 0 otherwise (row k of the matrix: the derivatives of f_k by the n₁ rows, each a block "
+            "of n₀ entries)",
+            written=r"\frac{\partial f_k(x'; \theta)}{\partial w^{(0)}} = \frac{1}{\sqrt{n_0}} \left["
+            r"\begin{bmatrix} x' \\ 0 \\ \dots \\ 0 \end{bmatrix}, \begin{bmatrix} 0 \\ x' \\ \dots \\ 0 "
+            r"\end{bmatrix}, \dots, \begin{bmatrix} 0 \\ \dots \\ x' \end{bmatrix} \right]",
+            hint="the seed writes f_k(x′; θ) as the whole vector n₀^{-1/2} w^{(0)T} x′ + βb^{(0)} and labels "
+            "the second derivative f′_k; both are read as the derivatives of f_k = α̃^{(1)}_k (garbled)",
+        )
+    ],
+    source=Source("000_08eb6ccc4f7c932b.txt", "Proof of Theorem 1, step 1 ①, the case L = 1 (with δ_kk')"),
+    references=("jacot2018ntk",),
+    notes="Widths (3, 2): the derivatives form a 2 × 6 matrix.",
 )
 
 base_case_delta = Derivation(

@@ -34,6 +34,7 @@ EXPECTED: dict[str, list[tuple[Status, Status | None]]] = {
     "s000-proposition1-induction-step": [(P, None), (P, None), (C, None)],
     "s000-theorem1-base-case-output": [(R, P)],
     "s000-theorem1-base-case-sketch": [(P, None)] * 3,
+    "s000-theorem1-base-case-jacobian": [(P, None)],
     "s000-theorem1-base-case-delta": [(P, None)] * 4,
     "s000-theorem1-chain-rule": [(P, None)] * 3,
     "s000-theorem1-induction-first-part": [(P, None), (P, None), (C, None)],
@@ -144,3 +145,10 @@ def test_the_feature_map_and_kernel_have_the_seeds_dimensions() -> None:
     assert m.P == sum(widths[k + 1] * (widths[k] + 1) for k in range(len(widths) - 1)) == 26
     assert m.PHI.shape == (m.P, n_l)  # ∇_θ f(x)ᵀ is n_L × P
     assert m.NETWORK.ntk(m.x, m.x_prime).shape == (n_l, n_l)
+
+
+def test_the_weight_derivatives_are_block_diagonal_not_interleaved() -> None:
+    m = _module("s000_theorem1_base_case")
+    start = m.grad(m.x_prime, m.weights).T
+    assert equal(start, sp.kronecker_product(sp.eye(m.n1), m.v.T) / sp.sqrt(m.n0)).status is P
+    assert equal(start, sp.kronecker_product(m.v.T, sp.eye(m.n1)) / sp.sqrt(m.n0)).status is R
