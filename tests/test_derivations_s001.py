@@ -45,6 +45,8 @@ EXPECTED: dict[str, list[Status | str]] = {
     "s001-parametrizations-backward-learning-rate": [P, E],
     "s001-parametrizations-weight-movement-ntk": [C],
     "s001-parametrizations-weight-movement-mean-field": [C],
+    "s001-backward-pass-layers-ntk": [C],
+    "s001-backward-pass-layers-standard": [C],
     "s001-kernel-model": [P],
     "s001-square-loss-linear-dynamics": [P],
     "s001-gp-base-case": [P, P],
