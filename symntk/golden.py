@@ -757,12 +757,14 @@ def check_table(
         mp_prev: Any = None
         for depth in depths:
             golden = row["depths"][str(depth)]
-            mp_k = _mp_kernels(xs, act, depth, beta, 70)
+            previous = row["depths"].get(str(depth - 1))
             computed: dict[str, dict[str, list[Any]]] = {}
             if "float64" in backends:
-                computed["float64"] = _float_entries(xs, act, depth, beta, mp_prev)
+                computed["float64"] = _float_entries(xs, act, depth, beta, previous)
             if "mpmath" in backends:
+                mp_k = _mp_kernels(xs, act, depth, beta, 70)
                 computed["mpmath"] = _mp_entries(mp_k, act, mp_prev)
+                mp_prev = mp_k
             if symbolic is not None and depth in sym_depths:
                 computed["sympy"] = symbolic.entries(xs, depth, beta)
             for backend, values in computed.items():
@@ -793,7 +795,6 @@ def check_table(
                                     agreed,
                                 )
                             )
-            mp_prev = mp_k
     return drifts, checked
 
 
@@ -807,15 +808,19 @@ def _pair_values(matrix: Any) -> list[Any]:
     return [matrix[0, 0], matrix[1, 1], matrix[0, 1]]
 
 
-def _float_entries(xs: list[list[str]], act: Any, depth: int, beta: str, prev: Any) -> dict[str, list[Any]]:
+def _float_entries(
+    xs: list[list[str]], act: Any, depth: int, beta: str, previous: dict[str, list[str]] | None
+) -> dict[str, list[Any]]:
+    """Σ and Θ by the float64 recursion; Σ̇ by the float64 dual kernel at the golden layer-(L−1) covariance
+    (given exactly, so that the check sees the closed form of the last layer, not rounded inputs)."""
     from .limits import dual_kernels, kernels
 
     inputs = [[float(Fraction(v)) for v in row] for row in xs]
     k = kernels(inputs, inputs, activation=act, depth=depth, beta=float(Fraction(beta)))
     out = {"nngp": [float(v) for v in _pair_values(k.nngp)], "ntk": [float(v) for v in _pair_values(k.ntk)]}
-    if prev is not None:
-        s = prev.nngp
-        out["sigma_dot"] = [dual_kernels(act, a, b, c)[1] for a, b, c in _covariances(s)]
+    if previous is not None:
+        a, b, c = (Fraction(t) for t in previous["nngp"])
+        out["sigma_dot"] = [dual_kernels(act, *cov)[1] for cov in ((a, a, a), (b, b, b), (a, b, c))]
     return out
 
 

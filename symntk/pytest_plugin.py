@@ -46,6 +46,15 @@ def _to_mpf(value: Any, name: str, dps: int) -> Any:
 
     if isinstance(value, bool):
         raise SymntkError(f"{name} must be a number, got a bool")
+    with mpmath.workdps(dps):
+        return _parse(value, name, dps)
+
+
+def _parse(value: Any, name: str, dps: int) -> Any:
+    import mpmath
+
+    from ._errors import SymntkError
+
     try:
         if isinstance(value, str):
             value = Fraction(Decimal(value.strip().replace("_", "")))
