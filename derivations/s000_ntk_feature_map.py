@@ -38,11 +38,9 @@ ntk_feature_map = Derivation(
     id="s000-ntk-feature-map",
     title="The NTK as an inner product of feature maps",
     kind="definition",
-    statement=sp.Eq(
-        sp.Symbol(r"K(x, x'; \theta)"),
-        sp.Matrix(n_L, n_L, lambda m, n: (PHI[:, m].T * PHI_PRIME[:, n])[0, 0]),
-        evaluate=False,
-    ),
+    statement="K(x, x′; θ) = ∇_θ f(x; θ)ᵀ ∇_θ f(x′; θ), an n_L × n_L matrix (∇_θ f(x; θ)ᵀ is n_L × P), "
+    "with K_{m,n}(x, x′; θ) = Σ_p ∂f_m(x; θ)/∂θ_p ∂f_n(x′; θ)/∂θ_p; with φ(x) = ∇_θ f(x; θ), "
+    "NTK(x, x′) = ⟨φ(x), φ(x′)⟩",
     start=PHI.T * PHI_PRIME,
     steps=[
         Step(

@@ -62,11 +62,7 @@ loss_gradient = Derivation(
     id="s000-loss-gradient",
     title="The gradient of the loss by the chain rule",
     kind="lemma",
-    statement=sp.Eq(
-        sp.Symbol(r"\nabla_\theta \mathcal{L}"),
-        sp.Add(*(grad_theta(TRAIN[a]) * grad_f(a) for a in range(N))) / N,
-        evaluate=False,
-    ),
+    statement="∇_θ𝓛(θ) = (1/N) Σ_i ∇_θ f(x^{(i)}; θ) ∇_f l(f(x^{(i)}; θ), y^{(i)}) (chain rule)",
     start=GRADIENT,
     steps=[
         Step(
@@ -87,11 +83,8 @@ ntk_from_loss = Derivation(
     id="s000-ntk-from-loss",
     title="The output under gradient flow: the NTK appears",
     kind="proposition",
-    statement=sp.Eq(
-        sp.Symbol(r"\frac{d f(x; \theta)}{dt}"),
-        explicit(-sp.Add(*(NETWORK.ntk(x, TRAIN[a]) * grad_f(a) for a in range(N))) / N),
-        evaluate=False,
-    ),
+    statement="under gradient flow dθ/dt = −∇_θ𝓛, df(x; θ)/dt = −(1/N) Σ_i K(x, x^{(i)}; θ) "
+    "∇_f l(f(x^{(i)}; θ), y^{(i)}), with the NTK K(x, x′; θ) = ∇_θ f(x; θ)ᵀ ∇_θ f(x′; θ)",
     start=FLOW,
     steps=[
         Step(
