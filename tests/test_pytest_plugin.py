@@ -74,15 +74,16 @@ def test_dual_kernel_check_accepts_right_closed_forms_and_shows_where_a_wrong_on
 
             def cho_saul(s11, s22, s12):
                 theta = mpmath.acos(s12 / mpmath.sqrt(s11 * s22))
-                return mpmath.sqrt(s11 * s22) * (mpmath.sin(theta) + (mpmath.pi - theta) * mpmath.cos(theta)) / (
-                    2 * mpmath.pi)
+                j1 = mpmath.sin(theta) + (mpmath.pi - theta) * mpmath.cos(theta)
+                return mpmath.sqrt(s11 * s22) * j1 / (2 * mpmath.pi)
 
             dual_kernel_check(cho_saul, sp.Max(z, 0), digits=12, points=2, seed=3)
 
         def test_the_derivative_kernel(dual_kernel_check):
             s11, s22, s12 = sp.symbols("a b c")
             step_kernel = (sp.pi - sp.acos(s12 / sp.sqrt(s11 * s22))) / (2 * sp.pi)
-            dual_kernel_check(step_kernel, "relu", digits=12, points=2, symbols=(s11, s22, s12), derivative=True)
+            symbols = (s11, s22, s12)
+            dual_kernel_check(step_kernel, "relu", digits=12, points=2, symbols=symbols, derivative=True)
         """
     )
     result = pytester.runpytest()
