@@ -57,7 +57,9 @@ forward_pass = Derivation(
     ],
     source=Source("000_08eb6ccc4f7c932b.txt", "The network"),
     references=("jacot2018ntk",),
-    notes="Widths (3, 4, 2), generic σ.",
+    notes="Widths (3, 4, 2), generic σ. The seed adds that 'β is used to control the influence of the term "
+    "with W^{(ℓ)}': β multiplies the bias b^{(ℓ)}, so it sets the weight of the bias term against the W term "
+    "(prose, not a formula: not encoded as a step).",
 )
 
 n = sp.Symbol("n_ell", positive=True, integer=True)

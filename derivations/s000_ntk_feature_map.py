@@ -66,7 +66,9 @@ ntk_feature_map = Derivation(
     ],
     source=Source("000_08eb6ccc4f7c932b.txt", "A glimpse of NTK"),
     references=("jacot2018ntk",),
-    notes="Widths (3, 4, 2), generic σ: P = 26 parameters, K(x, x') is 2 × 2.",
+    notes="Widths (3, 4, 2), generic σ: P = 26 parameters, K(x, x') is 2 × 2. The seed writes "
+    "K : ℝ^{n_0} × ℝ^{n_0} ↦ ℝ^{n_L} × ℝ^{n_L} and then 'an n_L × n_L matrix': the codomain is "
+    "ℝ^{n_L × n_L}, the matrices, as the shapes checked here say.",
 )
 
 _n = NETWORK.widths
