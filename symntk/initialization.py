@@ -180,6 +180,15 @@ def expectation_strategy(network: Network, layers: Iterable[int] | None = None) 
     the parameters of ``layers`` (all by default; the other layers' pre-activations held fixed), by
     :func:`initialization_expectation` (Isserlis' theorem); the two sides are then compared by
     :func:`symntk.check.equal`. A proof is a proof for the concrete widths of ``network``.
+
+    >>> from symntk.check import EQ, Claim
+    >>> net = Network((1, 1))
+    >>> bias = net.biases[0][0]
+    >>> check = expectation_strategy(net)
+    >>> check(Claim(InitializationExpectation(bias**4), Integer(3), EQ), seed=0).status.value
+    'proved'
+    >>> check(Claim(InitializationExpectation(bias**4), Integer(1), EQ), seed=0).status.value
+    'refuted'
     """
 
     def evaluate(expr: Any) -> Any:

@@ -152,3 +152,12 @@ def test_the_weight_derivatives_are_block_diagonal_not_interleaved() -> None:
     start = m.grad(m.x_prime, m.weights).T
     assert equal(start, sp.kronecker_product(sp.eye(m.n1), m.v.T) / sp.sqrt(m.n0)).status is P
     assert equal(start, sp.kronecker_product(m.v.T, sp.eye(m.n1)) / sp.sqrt(m.n0)).status is R
+
+
+def test_the_expectation_strategy_doctests_pass() -> None:
+    import doctest
+
+    import symntk.initialization
+
+    result = doctest.testmod(symntk.initialization)
+    assert result.attempted >= 2 and result.failed == 0
