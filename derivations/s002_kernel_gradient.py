@@ -43,7 +43,8 @@ parameter_flow = Derivation(
     id="s002-parameter-flow",
     title="Gradient flow of the parameters: ∂_t θ_i = −∂_{f_k} C ∂_{θ_i} f_k",
     kind="remark",
-    statement="under gradient flow on the cost C, ∂_t θ_i = −∂_{f_k} C ∂_{θ_i} f_k (summed over the outputs k "
+    statement="under gradient flow on the cost C, ∂_t θ_i = −∂_{f_k} C ∂_{θ_i} f_k (summed over the outputs "
+    "k "
     "on the training set)",
     start=THETA_DOT,
     steps=[
@@ -64,7 +65,8 @@ kernel_gradient = Derivation(
     id="s002-kernel-gradient",
     title="The kernel gradient: ∂_t f_j = −Θ_jk ∂_{f_k} C",
     kind="proposition",
-    statement="∂_t f_j = −Θ_{jk} ∂_{f_k} C with Θ_{jk} = ∂_{θ_i} f_j ∂_{θ_i} f_k, the NTK on the training set",
+    statement="∂_t f_j = −Θ_{jk} ∂_{f_k} C with Θ_{jk} = ∂_{θ_i} f_j ∂_{θ_i} f_k, the NTK on the training "
+    "set",
     start=J * THETA_DOT,
     steps=[
         Step(

@@ -71,7 +71,8 @@ training_solution = Derivation(
     id="s002-least-squares-training-solution",
     title="§9: f_t = Y + e^(−tΘ/M)(f_0 − Y) on the training set",
     kind="theorem",
-    statement="the solution of ∂_t f_t = −(1/M) Θ (f_t − Y) with f_t = f_0 at t = 0 is f_t = Y + e^{−tΘ/M}(f_0 − Y)",
+    statement="the solution of ∂_t f_t = −(1/M) Θ (f_t − Y) with f_t = f_0 at t = 0 is f_t = Y + "
+    "e^{−tΘ/M}(f_0 − Y)",
     start=F_T.diff(t),
     steps=[
         Step(
@@ -156,22 +157,27 @@ wide_network = Derivation(
     id="s002-least-squares-wide-network",
     title="§9: the linearized prediction against training a wide network",
     kind="proposition",
-    statement="a network trained by gradient descent on the square loss follows the kernel prediction at test "
+    statement="a network trained by gradient descent on the square loss follows the kernel prediction at "
+    "test "
     "points, up to a gap that vanishes with the width",
     start=sp.Symbol(r"\sup_t |f_t(x) - f^{\mathrm{lin}}_t(x)|"),
     steps=[
         Step(
             n ** sp.Rational(-1, 2),
             order(n),
-            "Theorem 2: the kernel stays within O(n^{-1/2}) of Θ_0 during training, so the network follows the "
+            "Theorem 2: the kernel stays within O(n^{-1/2}) of Θ_0 during training, so the network follows "
+            "the "
             "linear model (measured against gradient descent's discrete form of the closed form)",
             strategy=check_strategy(
-                lambda seed: training_convergence("erf", 2, 0.1, widths=(64, 256, 1024), samples=4, seed=seed),
+                lambda seed: training_convergence(
+                    "erf", 2, 0.1, widths=(64, 256, 1024), samples=4, seed=seed
+                ),
                 quantity="prediction_gap",
                 exponent=-0.5,
                 upper_bound=True,
             ),
-            hint="σ = erf, depth 2, β = 0.1, 6 training and 4 test points of the circle, widths 64, 256, 1024",
+            hint="σ = erf, depth 2, β = 0.1, 6 training and 4 test points of the circle, widths 64, 256, "
+            "1024",
             written=r"f_t(x) - f^{\mathrm{lin}}_t(x) = O(n^{-1/2})",
         ),
     ],

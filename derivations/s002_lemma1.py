@@ -1,4 +1,5 @@
-"""Lemma 1 (seed 002 §6): the operator norm of the weights' variations, sup_t ‖n_ℓ^{-1/2}(W^(ℓ)(t) − W^(ℓ)(0))‖_op → 0.
+"""Lemma 1 (seed 002 §6): the operator norm of the weights' variations, sup_t ‖n_ℓ^{-1/2}(W^(ℓ)(t) −
+W^(ℓ)(0))‖_op → 0.
 
 Seed 002, §6, step by step:
 
@@ -8,7 +9,8 @@ Seed 002, §6, step by step:
    remarks that ⟨·,·⟩ must be read as an outer product here) and ∂_t α̃^(ℓ) = Φ_{Θ^(ℓ)}(⟨d^(ℓ), ·⟩) is
    Θ^(ℓ)(x, x) d^(ℓ)(x): both *proved* on :class:`symntk.network.Network` (widths (2, 2, 2, 1), generic σ),
    with d^(ℓ) from :meth:`~symntk.network.Network.backprop_directions` and the flows from the definitions;
-2. the sub-network NTK recursion as written, Θ^(ℓ+1) = (n_ℓ^{-1/2} W) σ̇ Θ^(ℓ) σ̇ (n_ℓ^{-1/2} W) + …: one of the
+2. the sub-network NTK recursion as written, Θ^(ℓ+1) = (n_ℓ^{-1/2} W) σ̇ Θ^(ℓ) σ̇ (n_ℓ^{-1/2} W) + …: one of
+the
    two W must be transposed (refuted on widths (2, 2, 2), where the shapes agree; corrected, *proved*);
    the Kronecker factor Id_{n_ℓ} should be Id_{n_{ℓ+1}} (the kernel of layer ℓ+1 is n_{ℓ+1} × n_{ℓ+1}),
    and the seed's own remark that Θ^(1)'s factor "should be Id_{n_0}" is off in the same way (Θ^(1) is
@@ -54,17 +56,17 @@ weight_flow = Derivation(
     id="s002-lemma1-weight-flow",
     title="Lemma 1, step 1: ∂_t W^(ℓ) = n_ℓ^(-1/2) ⟨α^(ℓ), d^(ℓ+1)⟩ with the backpropagated d^(ℓ+1)",
     kind="lemma",
-    statement="for the training direction d, ∂_t W^{(ℓ)}_{ik} = n_ℓ^{-1/2} α^{(ℓ)}_i d^{(ℓ+1)}_k (one input), with "
+    statement="for the training direction d, ∂_t W^{(ℓ)}_{ik} = n_ℓ^{-1/2} α^{(ℓ)}_i d^{(ℓ+1)}_k (one "
+    "input), with "
     "d^{(ℓ)} = σ̇(α̃^{(ℓ)}) (n_ℓ^{-1/2} W^{(ℓ)})ᵀ d^{(ℓ+1)}",
-    start=sp.Matrix(
-        W_params.cols, W_params.rows, lambda i, k: NETWORK.derivative(top * F, W_params[k, i])
-    ),
+    start=sp.Matrix(W_params.cols, W_params.rows, lambda i, k: NETWORK.derivative(top * F, W_params[k, i])),
     steps=[
         Step(
             alpha * D[LAYER].T / sp.sqrt(n_l),
             "=",
             "the gradient flow of the weights in the direction d, through the recursion for d^{(ℓ+1)}",
-            written=r"\partial_t W^{(\ell)} = \frac{1}{\sqrt{n_\ell}} \langle \alpha^{(\ell)}, d_t^{(\ell+1)} "
+            written=r"\partial_t W^{(\ell)} = \frac{1}{\sqrt{n_\ell}} \langle \alpha^{(\ell)}, "
+            r"d_t^{(\ell+1)} "
             r"\rangle_{p^{in}}",
         ),
     ],
@@ -80,7 +82,8 @@ preactivation_flow = Derivation(
     id="s002-lemma1-preactivation-flow",
     title="Lemma 1, step 1: ∂_t α̃^(ℓ) = Φ_Θ^(ℓ)(⟨d^(ℓ), ·⟩)",
     kind="lemma",
-    statement="moving the parameters below layer ℓ along ∇_θ(dᵀf(x)) moves α̃^{(ℓ)}(x) by Θ^{(ℓ)}(x, x) d^{(ℓ)}(x)",
+    statement="moving the parameters below layer ℓ along ∇_θ(dᵀf(x)) moves α̃^{(ℓ)}(x) by Θ^{(ℓ)}(x, x) "
+    "d^{(ℓ)}(x)",
     start=NETWORK.jacobian(x, LAYER) * GRAD,
     steps=[
         Step(
@@ -118,14 +121,17 @@ ntk_recursion = Derivation(
             Wsq * dot_x * THETA1 * dot_xp * Wsq + GRAM,
             "=",
             "the chain rule through layer ℓ (the recursion of Theorem 1 in tensor notation)",
-            written=r"\Theta^{(\ell+1)} = \frac{1}{\sqrt{n_\ell}} W^{(\ell)} \dot{\sigma}(\tilde{\alpha}^{(\ell)}) "
+            written=r"\Theta^{(\ell+1)} = \frac{1}{\sqrt{n_\ell}} W^{(\ell)} "
+            r"\dot{\sigma}(\tilde{\alpha}^{(\ell)}) "
             r"\Theta^{(\ell)} \dot{\sigma}(\tilde{\alpha}^{(\ell)}) \frac{1}{\sqrt{n_\ell}} W^{(\ell)} + "
             r"\left[\left[\frac{1}{\sqrt{n_\ell}} \alpha^{(\ell)}\right]^T \left[\frac{1}{\sqrt{n_\ell}} "
             r"\alpha^{(\ell)}\right]\right] \otimes Id_{n_\ell} + \beta^2 \otimes Id_{n_\ell}",
             erratum=Erratum(
                 Wsq * dot_x * THETA1 * dot_xp * Wsq.T + GRAM,
-                "the second W^{(ℓ)} must be transposed (Θ^{(ℓ+1)}_{kk′} = n_ℓ^{-1} Σ_{ii′} W_{ki} σ̇_i Θ^{(ℓ)}_{ii′} "
-                "σ̇′_{i′} W_{k′i′}): as written it is refuted on widths (2, 2, 2) for a generic σ; the factor "
+                "the second W^{(ℓ)} must be transposed (Θ^{(ℓ+1)}_{kk′} = n_ℓ^{-1} Σ_{ii′} W_{ki} σ̇_i "
+                "Θ^{(ℓ)}_{ii′} "
+                "σ̇′_{i′} W_{k′i′}): as written it is refuted on widths (2, 2, 2) for a generic σ; the "
+                "factor "
                 "Id_{n_ℓ} is Id_{n_{ℓ+1}} too, which these equal widths cannot show",
             ),
         ),
@@ -154,7 +160,9 @@ def pin_norm(values: list[sp.Matrix]) -> sp.Expr:
 
 def backprop(s: list[sp.Matrix], w: sp.Matrix, above: list[sp.Matrix]) -> list[sp.Matrix]:
     """d^{(ℓ)}(x_a) = σ̇ ⊙ (n^{-1/2} W)ᵀ d^{(ℓ+1)}(x_a)."""
-    return [sp.matrix_multiply_elementwise(s[a], (w / sp.sqrt(n_free)).T * above[a]) for a in range(len(above))]
+    return [
+        sp.matrix_multiply_elementwise(s[a], (w / sp.sqrt(n_free)).T * above[a]) for a in range(len(above))
+    ]
 
 
 D_ELL = backprop(S, Wf, E)
@@ -171,7 +179,8 @@ gradient_bounds = Derivation(
         Step(
             c_two * v_ell * pin_norm(D_ELL),
             "<=",
-            "|σ̇| ≤ c (σ is c-Lipschitz) and the definition of the operator norm w^{(ℓ)} = ‖n_ℓ^{-1/2} W^{(ℓ)}‖_op",
+            "|σ̇| ≤ c (σ is c-Lipschitz) and the definition of the operator norm w^{(ℓ)} = ‖n_ℓ^{-1/2} "
+            "W^{(ℓ)}‖_op",
             options=FASTER,
             written=r"\|d_t^{(\ell)}\|_{p^{in}} \le c\, w^{(\ell)}(t) \|d_t^{(\ell+1)}\|_{p^{in}}",
         ),
@@ -180,7 +189,8 @@ gradient_bounds = Derivation(
             "<=",
             "the same bound one layer up: c^{L+1−ℓ} Π w^{(k)} ‖d_t‖ (two layers here)",
             options=FASTER,
-            written=r"\|d_t^{(\ell)}\|_{p^{in}} \le c^{L+1-\ell} \prod_{k=\ell}^{L} w^{(k)}(t) \|d_t\|_{p^{in}}",
+            written=r"\|d_t^{(\ell)}\|_{p^{in}} \le c^{L+1-\ell} \prod_{k=\ell}^{L} w^{(k)}(t) "
+            r"\|d_t\|_{p^{in}}",
         ),
     ],
     source=Source("002_086f346ea6a82670.txt", "§6 Lemma 1, step 2 (training directions)"),
@@ -202,7 +212,8 @@ theta1_bound = Derivation(
         Step(
             pin_norm(X) ** 2 / n0 + beta**2,
             "<=",
-            "Θ^{(1)} = [n_0^{-1/2}α^{(0)}]ᵀ[n_0^{-1/2}α^{(0)}] ⊗ Id + β² ⊗ Id, as an operator on L²(p^in): its norm is "
+            "Θ^{(1)} = [n_0^{-1/2}α^{(0)}]ᵀ[n_0^{-1/2}α^{(0)}] ⊗ Id + β² ⊗ Id, as an operator on L²(p^in): "
+            "its norm is "
             "that of Θ^{(1)}(X, X)/N, and ‖AᵀA‖ ≤ tr AᵀA, ‖11ᵀ/N‖ = 1",
             options=FAST,
             written=r"\|\Theta^{(1)}\|_{op} \le (a^{(0)}(t))^2 + \beta^2",
@@ -307,7 +318,10 @@ def operator_norm_at_init(target: float, seed: int) -> RateFit:
     rng = np.random.default_rng(seed % 2**32)
     errors = [
         np.array(
-            [abs(np.linalg.norm(rng.standard_normal((ROWS, m)) / np.sqrt(m), 2) - target) for _ in range(MATRICES)]
+            [
+                abs(np.linalg.norm(rng.standard_normal((ROWS, m)) / np.sqrt(m), 2) - target)
+                for _ in range(MATRICES)
+            ]
         )
         for m in COLUMNS
     ]

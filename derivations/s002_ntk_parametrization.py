@@ -6,8 +6,10 @@ same, but the parameters that parametrize it are different."
 
 Two claims, both checked, both wrong as written in the same way (a power of n):
 
-1. the substitution: the network in standard parametrization, α̃^(ℓ+1) = W̃^(ℓ) α^(ℓ) + b̃^(ℓ), with W̃ replaced
-   by (1/n_ℓ) W and b̃ by β b, is compared with the NTK-parametrized network of :class:`symntk.network.Network`
+1. the substitution: the network in standard parametrization, α̃^(ℓ+1) = W̃^(ℓ) α^(ℓ) + b̃^(ℓ), with W̃
+replaced
+   by (1/n_ℓ) W and b̃ by β b, is compared with the NTK-parametrized network of
+   :class:`symntk.network.Network`
    (widths (2, 2, 1), generic σ). With 1/n_ℓ the functions differ (refuted at a random point with n_ℓ ≠ 1);
    the substitution that keeps "the network function the same" is n_ℓ^{-1/2} W (*proved*);
 2. the variance of a standard-parametrization weight W̃ ~ N(0, 1/n_ℓ) (LeCun initialization, the law that
@@ -82,7 +84,8 @@ standard_variance = Derivation(
             erratum=Erratum(
                 1 / n_layer,
                 "read as the order of the variance (the seed contrasts it with the O(1) of the NTK "
-                "parametrization): the variance is 1/n_L, the standard deviation 1/√n_L; checked as the exact "
+                "parametrization): the variance is 1/n_L, the standard deviation 1/√n_L; checked as the "
+                "exact "
                 "variance, refuted at n_L ≠ 1 (as a mere upper bound, 1/n_L = O(1/√n_L) would hold)",
             ),
         ),

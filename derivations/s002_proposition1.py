@@ -1,5 +1,6 @@
 """Proposition 1 (seed 002 §3): at initialization the outputs tend to i.i.d. centred Gaussian processes of
-covariance Σ^(L), with Σ^(1)(x, x′) = xᵀx′/n₀ + β² and Σ^(L+1)(x, x′) = E_{f∼N(0,Σ^(L))}[σ(f(x))σ(f(x′))] + β².
+covariance Σ^(L), with Σ^(1)(x, x′) = xᵀx′/n₀ + β² and Σ^(L+1)(x, x′) = E_{f∼N(0,Σ^(L))}[σ(f(x))σ(f(x′))] +
+β².
 
 Seed 002, §3.1 (base case) and §3.2 (inductive step), in the seed's lines:
 
@@ -50,7 +51,8 @@ base_case_preactivation = Derivation(
     id="s002-proposition1-base-case-preactivation",
     title="Proposition 1, base case: the pre-activations of the first layer",
     kind="remark",
-    statement="α̃^{(1)}_k(x) = n_0^{-1/2} Σ_l w_{kl} x_l + β b_k, a linear function of the Gaussian parameters",
+    statement="α̃^{(1)}_k(x) = n_0^{-1/2} Σ_l w_{kl} x_l + β b_k, a linear function of the Gaussian "
+    "parameters",
     start=ALPHA,
     steps=[
         Step(
@@ -79,22 +81,27 @@ base_case_covariance = Derivation(
     steps=[
         Step(
             _entries(
-                lambda k, kp: sum(
-                    (u[l] * E(W[k, l] * W[kp, lp]) * v[lp] for l in range(3) for lp in range(3)), sp.Integer(0)
+                lambda k, kp: (
+                    sum(
+                        (u[l] * E(W[k, l] * W[kp, lp]) * v[lp] for l in range(3) for lp in range(3)),
+                        sp.Integer(0),
+                    )
+                    / n0
+                    + beta**2 * E(b[k] * b[kp])
                 )
-                / n0
-                + beta**2 * E(b[k] * b[kp])
             ),
             "=",
             "bilinearity of the expectation; the cross terms between weights and biases have expectation 0 "
             "(the seed drops them)",
             strategy=BY_WICK,
-            written=r"\frac{1}{n_0} X_{il} \mathbf{E}[w_{kl}w_{k'l'}] X_{i'l'} + \beta^2 \mathbf{E}[b_k b_{k'}]",
+            written=r"\frac{1}{n_0} X_{il} \mathbf{E}[w_{kl}w_{k'l'}] X_{i'l'} + \beta^2 \mathbf{E}[b_k "
+            r"b_{k'}]",
         ),
         Step(
             _entries(lambda k, kp: ((u.T * v)[0, 0] / n0 + beta**2) * (1 if k == kp else 0)),
             "=",
-            "different weights are independent: E[w_{kl} w_{k′l′}] = δ_{kk′} δ_{ll′}, E[b_k b_{k′}] = δ_{kk′}",
+            "different weights are independent: E[w_{kl} w_{k′l′}] = δ_{kk′} δ_{ll′}, E[b_k b_{k′}] = "
+            "δ_{kk′}",
             strategy=BY_WICK,
             written=r"\frac{1}{n_0} X_{il} X_{i'l} \delta_{kk'} + \beta^2 \delta_{kk'}",
         ),
@@ -135,7 +142,8 @@ induction_equation = Derivation(
             W1 * act + beta * b1,
             "=",
             "the preactivations of the next layer, w and b being W^{(L)} and b^{(L)}",
-            written=r"\tilde{\alpha}_k^{(L+1)}(x_i) = \sum_{l=1}^{n_L} \alpha_l^{(L)}(x_i) w_{kl} + \beta b_k",
+            written=r"\tilde{\alpha}_k^{(L+1)}(x_i) = \sum_{l=1}^{n_L} \alpha_l^{(L)}(x_i) w_{kl} + \beta "
+            r"b_k",
             erratum=Erratum(
                 W1 * act / sp.sqrt(n_L) + beta * b1,
                 "the factor n_L^{-1/2} is missing (refuted at n_L ≠ 1); without it the covariance would grow "
@@ -153,7 +161,8 @@ induction_covariance = Derivation(
     id="s002-proposition1-induction-covariance",
     title="Proposition 1, inductive step: the covariance tends to δ_kk' Σ^(L+1)",
     kind="proposition",
-    statement="E[α̃^{(L+1)}_k(x) α̃^{(L+1)}_{k′}(x′)] → δ_{kk′} Σ^{(L+1)}(x, x′), and the α̃^{(L+1)}_k become "
+    statement="E[α̃^{(L+1)}_k(x) α̃^{(L+1)}_{k′}(x′)] → δ_{kk′} Σ^{(L+1)}(x, x′), and the α̃^{(L+1)}_k "
+    "become "
     "jointly Gaussian, as n_L → ∞",
     start=sp.Matrix(n_out, n_out, lambda k, kp: E(OUT[k] * OUT_PRIME[kp])),
     steps=[
@@ -163,7 +172,8 @@ induction_covariance = Derivation(
             "'easy to compute using Equation 1, very similarly to … the base case': over w = W^{(L)} and "
             "b = b^{(L)} (given the lower layers), E[w_{kl} w_{k′l′}] = δ_{kk′}δ_{ll′}",
             strategy=LAST_LAYER,
-            written=r"\delta_{kk'} \Big(\frac{1}{n_L} \sum_l \alpha_l^{(L)}(x)\alpha_l^{(L)}(x') + \beta^2\Big)",
+            written=r"\delta_{kk'} \Big(\frac{1}{n_L} \sum_l \alpha_l^{(L)}(x)\alpha_l^{(L)}(x') + "
+            r"\beta^2\Big)",
         ),
         Step(
             SIGMA_NEXT * sp.eye(n_out),

@@ -5,7 +5,8 @@ Seed 002, §7, in the seed's two steps, then the statement measured:
 
 1. "Θ^(L+1) = Σ̇^(L) Θ^(L) + Σ^(L+1)": the index of Σ̇ is off by one (Theorem 1's recursion has Σ̇^(L+1));
    checked on the closed-form kernels of σ = erf (:func:`symntk.limits.symbolic_kernels`, functions of x·x′,
-   |x|², |x′|², n₀ and β) at L = 2: as written it is refuted, corrected it is *verified* (exact evaluation at random points);
+   |x|², |x′|², n₀ and β) at L = 2: as written it is refuted, corrected it is *verified* (exact evaluation at
+   random points);
 2. Σ_{ij} c_i c_j Σ^(L+1)(x_i, x_j) = E[(Σ_i c_i σ(f(x_i)))²] + (β Σ_i c_i)²: linearity of the expectation,
    with e_ij = E[σ(f(x_i)) σ(f(x_j))] (d = 3 points; *proved*);
 3. the statement on 12 seeded points of S² at 30 digits (:func:`symntk.convergence.smallest_eigenvalue`,
@@ -31,7 +32,8 @@ recursion = Derivation(
     id="s002-proposition2-recursion",
     title="Proposition 2, step 1: Θ^(L+1) = Σ̇^(L+1) Θ^(L) + Σ^(L+1)",
     kind="lemma",
-    statement="Θ^{(L+1)} = Σ̇^{(L+1)} Θ^{(L)} + Σ^{(L+1)}, a product of positive semi-definite kernels plus Σ^{(L+1)}",
+    statement="Θ^{(L+1)} = Σ̇^{(L+1)} Θ^{(L)} + Σ^{(L+1)}, a product of positive semi-definite kernels plus "
+    "Σ^{(L+1)}",
     start=K3.ntk,
     steps=[
         Step(
@@ -39,7 +41,10 @@ recursion = Derivation(
             "=",
             "the recursion 'using the notation of Theorem 1'",
             assumptions=DOMAIN,
-            options={"symbolic": False, "points": 8},  # exact evaluation at random points (SymPy's simplify is slow)
+            options={
+                "symbolic": False,
+                "points": 8,
+            },  # exact evaluation at random points (SymPy's simplify is slow)
             written=r"\Theta^{(L+1)} = \dot{\Sigma}^{(L)} \Theta^{(L)} + \Sigma^{(L+1)}",
             erratum=Erratum(
                 K3.sigma_dot * K2.ntk + K3.nngp,
@@ -55,7 +60,9 @@ recursion = Derivation(
 
 coeffs = sp.symbols("c_1:4", real=True)
 beta = sp.Symbol("beta", real=True)
-e = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"e_{min(i, j) + 1}{max(i, j) + 1}", real=True))  # E[σσ], symmetric
+e = sp.Matrix(
+    3, 3, lambda i, j: sp.Symbol(f"e_{min(i, j) + 1}{max(i, j) + 1}", real=True)
+)  # E[σσ], symmetric
 SIGMA_NEXT = e + beta**2 * sp.ones(3, 3)  # Σ^{(L+1)}(x_i, x_j)
 
 quadratic_form = Derivation(
@@ -71,7 +78,8 @@ quadratic_form = Derivation(
             "=",
             "the definition of Σ^{(L+1)} and linearity of the expectation: E[(Σ_i c_i σ(f(x_i)))²] = "
             "Σ_{ij} c_i c_j E[σ(f(x_i))σ(f(x_j))]",
-            written=r"\mathbb{E}\left[\left(\sum_i c_i \sigma(f(x_i))\right)^2\right] + \left(\beta \sum_i c_i\right)^2",
+            written=r"\mathbb{E}\left[\left(\sum_i c_i \sigma(f(x_i))\right)^2\right] + \left(\beta \sum_i "
+            r"c_i\right)^2",
         ),
     ],
     source=Source("002_086f346ea6a82670.txt", "§7 Proposition 2, step 2"),
@@ -94,7 +102,8 @@ positive_definite = Derivation(
     id="s002-proposition2",
     title="Proposition 2: Θ^(L)_∞ is positive definite on the sphere for L ≥ 2 and non-polynomial σ",
     kind="proposition",
-    statement="for a non-polynomial Lipschitz σ and L ≥ 2, Θ^{(L)}_∞ restricted to S^{n_0−1} is positive definite; "
+    statement="for a non-polynomial Lipschitz σ and L ≥ 2, Θ^{(L)}_∞ restricted to S^{n_0−1} is positive "
+    "definite; "
     "for L = 1 or a polynomial σ it need not be",
     start=sp.Symbol(r"\lambda_{\min}\big(\Theta^{(L)}_\infty(x_i, x_j)\big)_{i,j \le 12}"),
     steps=[
@@ -117,7 +126,8 @@ positive_definite = Derivation(
         Step(
             sp.Symbol(r"= 0 \; (\sigma(z) = z^2, L = 2)"),
             "=",
-            "why non-polynomial: for σ(z) = z² the features are polynomials of degree ≤ 2 on S², dimension 9 < 12",
+            "why non-polynomial: for σ(z) = z² the features are polynomials of degree ≤ 2 on S², dimension 9 "
+            "< 12",
             strategy=check_strategy(_eigenvalue("monomial", 2), positive_definite=False),
             hint="the same points, σ(z) = z², L = 2",
             written=r"\Theta^{(2)}_\infty \text{ is singular for polynomial } \sigma",

@@ -31,8 +31,14 @@ import sympy as sp
 
 from symntk import SymntkError
 from symntk.check import Claim, Derivation, Erratum, Source, Step, Strategy, Verdict, order
-from symntk.convergence import DerivativeOrders, RateFit, check_strategy, derivative_orders, fit_power_law
-from symntk.convergence import sphere_points
+from symntk.convergence import (
+    DerivativeOrders,
+    RateFit,
+    check_strategy,
+    derivative_orders,
+    fit_power_law,
+    sphere_points,
+)
 from symntk.empirical import Architecture, batches, ntk
 
 ACTIVATION, DEPTH, WIDTHS, SAMPLES = "erf", 3, (32, 128, 512), 16
@@ -73,7 +79,9 @@ def ntk_diagonal(seed: int) -> RateFit:
     for width, child in zip(WIDTHS, width_seeds, strict=True):
         arch = Architecture.uniform(3, width, DEPTH, ACTIVATION, output_dim=1)
         values.append(
-            np.concatenate([ntk(net, x).reshape(net.samples) for net in batches(arch, SAMPLES, child, n_inputs=1)])
+            np.concatenate(
+                [ntk(net, x).reshape(net.samples) for net in batches(arch, SAMPLES, child, n_inputs=1)]
+            )
         )
     return fit_power_law(WIDTHS, values, label="Θ̂(x, x) = Σ_θ (∂f/∂θ)²")
 
@@ -104,9 +112,12 @@ jacobian_orders = Derivation(
             erratum=Erratum(
                 1 / sp.sqrt(n),
                 "the input layer has no width-n sum below it (α^{(0)} = x, n_0 fixed), so only one factor "
-                "n^{-1/2} survives: ∂f/∂W^{(0)}_{ij} = n_0^{-1/2} x_j δ^{(1)}_i = O(n^{-1/2}); measured, n^{-1} "
-                "is outside the 99.9% interval; the corrected n^{-1/2} is measured at n^{-0.45…-0.52} across seeds "
-                "(at widths ≤ 512 the 95% interval can miss it: undecided rather than consistent at some seeds)",
+                "n^{-1/2} survives: ∂f/∂W^{(0)}_{ij} = n_0^{-1/2} x_j δ^{(1)}_i = O(n^{-1/2}); measured, "
+                "n^{-1} "
+                "is outside the 99.9% interval; the corrected n^{-1/2} is measured at n^{-0.45…-0.52} across "
+                "seeds "
+                "(at widths ≤ 512 the 95% interval can miss it: undecided rather than consistent at some "
+                "seeds)",
             ),
         ),
         Step(
@@ -136,7 +147,8 @@ first_order_term = Derivation(
             "each term positive, the sum is O(1) (it is the NTK Θ(x, x))",
             strategy=check_strategy(ntk_diagonal, exponent=0.0),
             hint="Θ̂(x, x) of erf networks of depth 3, widths 32, 128, 512, 16 each",
-            written=r"J\Delta\theta \propto \sum_\theta \left(\frac{\partial f}{\partial \theta}\right)^2 = O(1)",
+            written=r"J\Delta\theta \propto \sum_\theta \left(\frac{\partial f}{\partial \theta}\right)^2 = "
+            r"O(1)",
         ),
     ],
     source=Source("002_086f346ea6a82670.txt", "§8 Intuition on NTK results (J Δθ)"),
@@ -160,9 +172,12 @@ hessian_term = Derivation(
             written=r"\Delta\theta^T H \Delta\theta = O\left(\frac{1}{n^{3/2}}\right)",
             erratum=Erratum(
                 n ** sp.Rational(-1, 2),
-                "gradient descent moves along Δθ ∝ ∇_θ f, which is not independent of H: measured along it the "
-                "term decays like n^{-0.8…-1.0} (n^{-1} in Dyer and Gur-Ari 2019), and n^{-3/2} is outside the "
-                "99.9% interval (the claim read as an upper bound, O(·)); what holds is the upper bound O(n^{-1/2}) of ‖H‖_op (Liu, Zhu and Belkin 2020), "
+                "gradient descent moves along Δθ ∝ ∇_θ f, which is not independent of H: measured along it "
+                "the "
+                "term decays like n^{-0.8…-1.0} (n^{-1} in Dyer and Gur-Ari 2019), and n^{-3/2} is outside "
+                "the "
+                "99.9% interval (the claim read as an upper bound, O(·)); what holds is the upper bound "
+                "O(n^{-1/2}) of ‖H‖_op (Liu, Zhu and Belkin 2020), "
                 "and the term still vanishes, so the seed's conclusion stands",
                 relation=order(n),
             ),

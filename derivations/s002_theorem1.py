@@ -70,7 +70,12 @@ base_case = Derivation(
             "Σ_j δ_{jk} δ_{jk′} = δ_{kk′}",
             written=r"\frac{1}{n_0} x^T x' \delta_{kk'} + \beta^2 \delta_{kk'}",
         ),
-        Step(SIGMA1 * sp.eye(n1_value), "=", "definition of Σ^{(1)}", written=r"\Sigma^{(1)}(x, x') \delta_{kk'}"),
+        Step(
+            SIGMA1 * sp.eye(n1_value),
+            "=",
+            "definition of Σ^{(1)}",
+            written=r"\Sigma^{(1)}(x, x') \delta_{kk'}",
+        ),
     ],
     source=Source("002_086f346ea6a82670.txt", "§4.1 Base case"),
     references=("jacot2018ntk",),
@@ -113,7 +118,9 @@ def part_error(part: str, seed: int, depth: int = 2) -> RateFit:
     for n, child in zip(WIDTHS, width_seeds, strict=True):
         arch = Architecture.uniform(3, n, depth, ACTIVATION, output_dim=n_out, beta=BETA_MC)
         per = [
-            np.linalg.norm((ntk(net, points, layer_rates=rates) - target[None]).reshape(net.samples, -1), axis=1)
+            np.linalg.norm(
+                (ntk(net, points, layer_rates=rates) - target[None]).reshape(net.samples, -1), axis=1
+            )
             / np.linalg.norm(target)
             for net in batches(arch, SAMPLES, child, n_inputs=len(points))
         ]
@@ -123,13 +130,20 @@ def part_error(part: str, seed: int, depth: int = 2) -> RateFit:
 
 def _rest_sum(theta: object, diagonal: bool) -> sp.Matrix:
     def entry(k: int, kp: int) -> sp.Expr:
-        pairs = [(i, i) for i in range(width)] if diagonal else [(i, j) for i in range(width) for j in range(width)]
-        return sp.Add(
-            *(
-                theta(i, j) * sigma(hidden[i], 1) * sigma(hidden_prime[j], 1) * W[i, k] * W[j, kp]  # type: ignore[operator]
-                for i, j in pairs
+        pairs = (
+            [(i, i) for i in range(width)]
+            if diagonal
+            else [(i, j) for i in range(width) for j in range(width)]
+        )
+        return (
+            sp.Add(
+                *(
+                    theta(i, j) * sigma(hidden[i], 1) * sigma(hidden_prime[j], 1) * W[i, k] * W[j, kp]
+                    for i, j in pairs
+                )
             )
-        ) / n_L
+            / n_L
+        )
 
     return sp.Matrix(n_out, n_out, entry)
 
@@ -203,13 +217,12 @@ chain_rule = Derivation(
             sp.Matrix(
                 n_out,
                 len(LOWER),
-                lambda k, p: sp.Add(
-                    *(
-                        NETWORK.jacobian(xs, 1)[i, p] * sigma(hidden[i], 1) * W[i, k]
-                        for i in range(width)
+                lambda k, p: (
+                    sp.Add(
+                        *(NETWORK.jacobian(xs, 1)[i, p] * sigma(hidden[i], 1) * W[i, k] for i in range(width))
                     )
-                )
-                / sp.sqrt(n_L),
+                    / sp.sqrt(n_L)
+                ),
             ),
             "=",
             "by the chain rule through the pre-activations α̃^{(L)}_i",
@@ -227,7 +240,8 @@ rest_limit = Derivation(
     id="s002-theorem1-rest-limit",
     title="Theorem 1, inductive step: the rest's part tends to Θ^(L)_∞ Σ̇^(L+1) δ_kk'",
     kind="theorem",
-    statement="the contribution of θ̃ to Θ^{(L+1)}_{kk′}(x, x′) tends to Θ^{(L)}_∞(x, x′) Σ̇^{(L+1)}(x, x′) δ_{kk′}",
+    statement="the contribution of θ̃ to Θ^{(L+1)}_{kk′}(x, x′) tends to Θ^{(L)}_∞(x, x′) Σ̇^{(L+1)}(x, x′) "
+    "δ_{kk′}",
     start=PARTS[0],
     steps=[
         Step(
@@ -235,13 +249,15 @@ rest_limit = Derivation(
             "=",
             "the chain rule for ∂_{θ̃_p} f_k(x) and ∂_{θ̃_p} f_{k′}(x′), summed over p: Θ^{(L)}_{ii′} appears",
             written=r"\frac{1}{n_L} \sum_{i,i'=1}^{n_L} \Theta_{ii'}^{(L)}(x,x') "
-            r"\dot{\sigma}(\tilde{\alpha}_i^{(L)}(x;\theta)) \dot{\sigma}(\tilde{\alpha}_{i'}^{(L)}(x';\theta)) "
+            r"\dot{\sigma}(\tilde{\alpha}_i^{(L)}(x;\theta)) "
+            r"\dot{\sigma}(\tilde{\alpha}_{i'}^{(L)}(x';\theta)) "
             r"W_{ik}^{(L)} W_{i'k'}^{(L)}",
         ),
         Step(
             _rest_sum(lambda i, j: SIGMA1_L, diagonal=True),
             "=",
-            "the inductive hypothesis Θ^{(L)}_{ii′} → Θ^{(L)}_∞ δ_{ii′}; at L = 1 it is the base case, exact at "
+            "the inductive hypothesis Θ^{(L)}_{ii′} → Θ^{(L)}_∞ δ_{ii′}; at L = 1 it is the base case, exact "
+            "at "
             "every width (Θ^{(1)}_∞ = Σ^{(1)}), so the seed's '→' is an equality here",
             written=r"\rightarrow \frac{1}{n_L} \sum_{i=1}^{n_L} \Theta_{\infty}^{(L)}(x,x') "
             r"\dot{\sigma}(\tilde{\alpha}_i^{(L)}(x;\theta)) \dot{\sigma}(\tilde{\alpha}_i^{(L)}(x';\theta)) "
@@ -250,7 +266,8 @@ rest_limit = Derivation(
         Step(
             THETA_INF * SIGMA_DOT * sp.eye(n_out),
             limit(n_L),
-            "the α̃^{(L)}_i are i.i.d. by Proposition 1: by the law of large numbers the average tends to its "
+            "the α̃^{(L)}_i are i.i.d. by Proposition 1: by the law of large numbers the average tends to "
+            "its "
             "expectation, Θ^{(L)}_∞ E[σ̇(f(x))σ̇(f(x′))] E[W_{ik}W_{ik′}] = Θ^{(L)}_∞ Σ̇^{(L+1)} δ_{kk′}",
             strategy=check_strategy(lambda seed: part_error("rest", seed), exponent=-0.5),
             hint=MC_HINT,
@@ -277,11 +294,14 @@ theorem1 = Derivation(
             "the base case and the inductive step (the sum of the two parts' limits is Θ^{(L+1)}_∞); checked "
             "at depth 3 on all hidden widths n at once",
             strategy=check_strategy(
-                lambda seed: kernel_convergence(ACTIVATION, 3, BETA_MC, widths=WIDTHS, samples=SAMPLES, seed=seed),
+                lambda seed: kernel_convergence(
+                    ACTIVATION, 3, BETA_MC, widths=WIDTHS, samples=SAMPLES, seed=seed
+                ),
                 quantity="ntk",
                 exponent=-0.5,
             ),
-            hint="Monte Carlo: σ = erf, β = 1/2, depth 3, widths 32, 128, 512, 8 networks each; rate n^(-1/2)",
+            hint="Monte Carlo: σ = erf, β = 1/2, depth 3, widths 32, 128, 512, 8 networks each; rate "
+            "n^(-1/2)",
             written=r"\Theta^{(L)} \rightarrow \Theta^{(L)}_{\infty} \otimes Id_{n_L}",
         ),
         Step(
@@ -289,7 +309,9 @@ theorem1 = Derivation(
             limit(n_hidden),
             "the blocks k ≠ k′ vanish in the limit (the ⊗ Id_{n_L} structure)",
             strategy=check_strategy(
-                lambda seed: kernel_convergence(ACTIVATION, 3, BETA_MC, widths=WIDTHS, samples=SAMPLES, seed=seed),
+                lambda seed: kernel_convergence(
+                    ACTIVATION, 3, BETA_MC, widths=WIDTHS, samples=SAMPLES, seed=seed
+                ),
                 quantity="offdiag",
                 exponent=-0.5,
             ),

@@ -2,12 +2,14 @@
 
 Seed 002, §5 (proof sketch, §5.1–§5.3), checked step by step where the seed writes an inequality:
 
-- Cauchy–Schwarz for each j: ∂_t W^(L)_ij = n_L^{-1/2} ⟨α_i, d_j⟩_{p^in} ≤ n_L^{-1/2} ‖α_i‖_{p^in} ‖d_j‖_{p^in};
+- Cauchy–Schwarz for each j: ∂_t W^(L)_ij = n_L^{-1/2} ⟨α_i, d_j⟩_{p^in} ≤ n_L^{-1/2} ‖α_i‖_{p^in}
+‖d_j‖_{p^in};
   squared and summed over j: ‖∂_t W_i‖₂ ≤ n_L^{-1/2} ‖α_i‖ ‖d‖; and ∂_t‖v‖ ≤ ‖∂_t v‖ (checked on
   ∂_t|a + b t| at t = 0, the derivative computed by SymPy): p^in is the empirical distribution of N = 3
   training inputs, ⟨g, h⟩ = (1/N) Σ_a g(x_a) h(x_a), and every value is a free variable;
 - the activations' bound (garbled in the conversion; reconstructed from Jacot et al.'s proof):
-  ‖∂_t α̃_i‖_{p^in} ≤ n_L^{-1/2} ‖Θ^(L)_∞‖_op ‖σ̇(α̃_i)‖_∞ ‖W_i‖₂ ‖d‖_{p^in}, with ∂_t α̃_i = Φ_{Θ_∞}(⟨d′_i, ·⟩) and
+  ‖∂_t α̃_i‖_{p^in} ≤ n_L^{-1/2} ‖Θ^(L)_∞‖_op ‖σ̇(α̃_i)‖_∞ ‖W_i‖₂ ‖d‖_{p^in}, with ∂_t α̃_i = Φ_{Θ_∞}(⟨d′_i,
+  ·⟩) and
   d′_i = n_L^{-1/2} σ̇(α̃_i) W_iᵀ d (N = 2 inputs, 2 outputs, Θ_∞ = M Mᵀ for a free M, the operator norm of Φ
   on L²(p^in) that of Θ(X, X)/N);
 - the Grönwall step: A(t) = ‖α_i(0)‖ + c‖α̃_i(t) − α̃_i(0)‖ + ‖W_i(0)‖ + ‖W_i(t) − W_i(0)‖ (the seed says only
@@ -15,7 +17,8 @@ Seed 002, §5 (proof sketch, §5.1–§5.3), checked step by step where the seed
   ‖W_i(t) − W_i(0)‖ ≤ A(t) − A(0) and its exponent max{c²‖Θ_∞‖_op, 1} hold): the two differential bounds add
   up to ∂_t A ≤ n_L^{-1/2} max{c²‖Θ_∞‖, 1} A ‖d_t‖ (the triangle inequalities ‖W_i(t)‖ ≤ ‖W_i(0)‖ + ‖ΔW_i‖ and
   ‖α_i(t)‖ ≤ ‖α_i(0)‖ + c‖Δα̃_i‖ written with free ratios in [0, 1)), and then
-  ∂_t[A(t) e^{−κG(t)}] ≤ 0 with κ = n_L^{-1/2} max{c²‖Θ_∞‖, 1}, G(t) = ∫_0^t ‖d_s‖ ds (the derivative computed by
+  ∂_t[A(t) e^{−κG(t)}] ≤ 0 with κ = n_L^{-1/2} max{c²‖Θ_∞‖, 1}, G(t) = ∫_0^t ‖d_s‖ ds (the derivative
+  computed by
   SymPy, with ∂_t A = κ ‖d_t‖ A − s for a slack s ≥ 0), which integrates to the seed's
   A(t) ≤ A(0) exp(κ ∫_0^t ‖d_s‖ ds);
 - the theorem itself, measured: σ = erf, depth 2, β = 0.1, full-batch gradient descent on 6 points of the unit
@@ -57,7 +60,8 @@ cauchy_schwarz = Derivation(
     id="s002-theorem2-cauchy-schwarz",
     title="Theorem 2, last layer: Cauchy–Schwarz for each j",
     kind="lemma",
-    statement="∂_t W^{(L)}_{ij} = n_L^{-1/2} ⟨α_i^{(L)}, d_{t,j}⟩_{p^in} ≤ n_L^{-1/2} ‖α_i^{(L)}‖_{p^in} ‖d_{t,j}‖_{p^in}",
+    statement="∂_t W^{(L)}_{ij} = n_L^{-1/2} ⟨α_i^{(L)}, d_{t,j}⟩_{p^in} ≤ n_L^{-1/2} ‖α_i^{(L)}‖_{p^in} "
+    "‖d_{t,j}‖_{p^in}",
     start=W_DOT[0],
     steps=[
         Step(
@@ -126,7 +130,9 @@ THETA_INF = M * M.T  # Θ_∞(x_a, x_b), positive semi-definite
 s_dot = sp.symbols("sdot_1:3", real=True)  # σ̇(α̃_i(x_a))
 w_i = sp.symbols("W_i1:3", real=True)  # W_ij, j = 1, 2
 dd = [sp.symbols(f"e_{j}_1:3", real=True) for j in (1, 2)]  # d_{t,j}(x_a)
-d_prime = [s_dot[a] * sum((w_i[j] * dd[j][a] for j in range(2)), sp.Integer(0)) / sp.sqrt(n) for a in range(2)]
+d_prime = [
+    s_dot[a] * sum((w_i[j] * dd[j][a] for j in range(2)), sp.Integer(0)) / sp.sqrt(n) for a in range(2)
+]
 ALPHA_DOT = [sum((THETA_INF[a, b] * d_prime[b] for b in range(2)), sp.Integer(0)) / 2 for a in range(2)]
 
 activation_bound = Derivation(
@@ -143,11 +149,13 @@ activation_bound = Derivation(
             * sp.sqrt(sum((inner(ej, ej) for ej in dd), sp.Integer(0)))
             / sp.sqrt(n),
             "<=",
-            "the operator norm of Φ_{Θ_∞} is ‖Θ_∞‖_op, then Cauchy–Schwarz on d′_i = n_L^{-1/2} σ̇(α̃_i) W_iᵀ d_t "
+            "the operator norm of Φ_{Θ_∞} is ‖Θ_∞‖_op, then Cauchy–Schwarz on d′_i = n_L^{-1/2} σ̇(α̃_i) "
+            "W_iᵀ d_t "
             "(the display is garbled in the conversion and reconstructed)",
             options=FAST,
             written=r"\partial_t \|\tilde{\alpha}_i^{(L)}(t) - \tilde{\alpha}_i^{(L)}(0)\|_{p^{in}} \le "
-            r"\frac{1}{\sqrt{n_L}} \|\Theta_\infty^{(L)}\|_{op} \|\dot\sigma(\tilde{\alpha}_i^{(L)}(t))\|_\infty "
+            r"\frac{1}{\sqrt{n_L}} \|\Theta_\infty^{(L)}\|_{op} "
+            r"\|\dot\sigma(\tilde{\alpha}_i^{(L)}(t))\|_\infty "
             r"\|W_i^{(L)}(t)\|_2 \|d_t\|_{p^{in}}",
         ),
     ],
@@ -184,12 +192,14 @@ gronwall_bound = Derivation(
             "<=",
             "the triangle inequality and the Lipschitz bound: ‖W_i(t)‖ + ‖α_i(t)‖ ≤ A(t)",
             options=SYMBOLIC,
-            written=r"\le \frac{\max\{c^2 \|\Theta_\infty^{(L)}\|_{op}, 1\}}{\sqrt{n_L}} A(t) \|d_t\|_{p^{in}}",
+            written=r"\le \frac{\max\{c^2 \|\Theta_\infty^{(L)}\|_{op}, 1\}}{\sqrt{n_L}} A(t) "
+            r"\|d_t\|_{p^{in}}",
         ),
     ],
     source=Source("002_086f346ea6a82670.txt", "§5.3 Inductive step 2 (A(t))"),
     references=("jacot2018ntk",),
-    notes="A(t) = ‖α_i(0)‖ + c‖Δα̃_i‖ + ‖W_i(0)‖ + ‖ΔW_i‖, reconstructed (the seed names A without defining it).",
+    notes="A(t) = ‖α_i(0)‖ + c‖Δα̃_i‖ + ‖W_i(0)‖ + ‖ΔW_i‖, reconstructed (the seed names A without defining "
+    "it).",
 )
 
 tt = sp.Symbol("t", nonnegative=True)
@@ -204,13 +214,15 @@ gronwall = Derivation(
     id="s002-theorem2-gronwall",
     title="Theorem 2, last layer: Grönwall's lemma",
     kind="lemma",
-    statement="if ∂_t A ≤ κ ‖d_t‖ A then A(t) ≤ A(0) exp(κ ∫_0^t ‖d_s‖ ds), κ = n_L^{-1/2} max{c²‖Θ_∞‖_op, 1}",
+    statement="if ∂_t A ≤ κ ‖d_t‖ A then A(t) ≤ A(0) exp(κ ∫_0^t ‖d_s‖ ds), κ = n_L^{-1/2} max{c²‖Θ_∞‖_op, "
+    "1}",
     start=GRONWALL_DERIVATIVE,
     steps=[
         Step(
             sp.Integer(0),
             "<=",
-            "∂_t[A(t) e^{−κG(t)}] = (∂_t A − κ‖d_t‖A) e^{−κG(t)} ≤ 0 with G(t) = ∫_0^t ‖d_s‖ ds, so A(t) e^{−κG(t)} "
+            "∂_t[A(t) e^{−κG(t)}] = (∂_t A − κ‖d_t‖A) e^{−κG(t)} ≤ 0 with G(t) = ∫_0^t ‖d_s‖ ds, so A(t) "
+            "e^{−κG(t)} "
             "decreases from A(0): A(t) ≤ A(0) exp(κ G(t))",
             options=SYMBOLIC,
             written=r"A(t) \le A(0) \exp\left(\frac{\max\{c^2\|\Theta_\infty^{(L)}\|_{op}, 1\}}{\sqrt{n_L}} "
@@ -231,20 +243,24 @@ def _training(seed: int) -> object:
     return training_convergence("erf", 2, 0.1, widths=WIDTHS, samples=SAMPLES, seed=seed, steps=100)
 
 
-TRAIN_HINT = "gradient descent: σ = erf, depth 2, β = 0.1, 6 points, 100 steps, widths 64, 256, 1024, 4 networks each"
+TRAIN_HINT = (
+    "gradient descent: σ = erf, depth 2, β = 0.1, 6 points, 100 steps, widths 64, 256, 1024, 4 networks each"
+)
 
 theorem2 = Derivation(
     id="s002-theorem2",
     title="Theorem 2: the NTK is constant during training (measured)",
     kind="theorem",
-    statement="uniformly for t ∈ [0, T], Θ^{(L)}(t) → Θ^{(L)}_∞ ⊗ Id_{n_L} as the widths grow: sup_t ‖Θ_t − Θ_0‖ "
+    statement="uniformly for t ∈ [0, T], Θ^{(L)}(t) → Θ^{(L)}_∞ ⊗ Id_{n_L} as the widths grow: sup_t ‖Θ_t − "
+    "Θ_0‖ "
     "= O(n^{-1/2})",
     start=sp.Symbol(r"\sup_t \|\Theta_t - \Theta_0\|_F / \|\Theta_0\|_F"),
     steps=[
         Step(
             n_hidden ** sp.Rational(-1, 2),
             order(n_hidden),
-            "the variations of the last layer's weights and of the pre-activations are O(n_L^{-1/2}) (Grönwall "
+            "the variations of the last layer's weights and of the pre-activations are O(n_L^{-1/2}) "
+            "(Grönwall "
             "bound above), and so is the variation of the NTK (an upper bound; the measured decay is faster)",
             strategy=check_strategy(_training, quantity="kernel_change", exponent=-0.5, upper_bound=True),
             hint=TRAIN_HINT,
