@@ -28,18 +28,21 @@ Gaussian expectation computed by quadrature from σ alone:
   closed form; here it is only ever computed numerically.
 * smooth σ (no kinks): the trapezoidal rule in both conditional coordinates u = √Σ₁₁ x,
   v = √Σ₂₂ (ρx + √(1 − ρ²) y), nodes jh walked out until the Gaussian tails are negligible, in ball
-  arithmetic (python-flint's arb) for speed. For entire integrands its error falls like exp(−c/h²); the
-  step is halved until the rule at h and at 2h agree to W − 8 digits (Trefethen and Weideman, SIAM Review
-  56 (2014) 385–458).
+  arithmetic (python-flint's arb) for speed. For these entire integrands its error falls like exp(−c/h²)
+  (Trefethen and Weideman, SIAM Review 56 (2014) 385–458), so halving h raises it to the fourth power: the
+  step is halved until the difference between the rules at h and 2h, raised to the fourth power, is below
+  10^{−(W−8)}.
 
-Error budget: every expectation is converged to W − 8 digits relative (or to 10^{−(W−8)}·scale absolute,
-for an entry that vanishes by symmetry), the determinant Δ = Σ₁₁Σ₂₂ − Σ₁₂² is carried through the layers
-(first layer exact, by Lagrange's identity), and the whole composition is run twice, at W = 70 and at
-W = 90 working digits with the quadrature tolerances tied to W. An entry is stored to 50 significant
-digits only if the two runs agree to 53 (else generation fails, naming it); an entry whose magnitude is
-below 10^{−60} times its scale √(K(x, x) K(x′, x′)) in both runs is an exact zero by symmetry and stored as 0.
-Depths at which an entry exceeds 10^{300} (exp at depth ≥ 3, the square at large depth) are left out:
-float64 cannot hold them.
+Error budget: every expectation is converged to W − 8 = 62 digits relative (or, for a value that vanishes by
+symmetry, to 10^{−62} times the size of its integrand), at W = 70 working digits; the determinant
+Δ = Σ₁₁Σ₂₂ − Σ₁₂² is carried through the layers (first layer exact, by Lagrange's identity). The whole
+composition is run twice on disjoint quadrature nodes (tanh-sinh and Gauss–Legendre for the angular
+integrals; trapezoid steps (2/5)·2⁻ⁿ and (7/20)·2⁻ⁿ), so that the truncation and rounding errors of the two
+runs are independent; an entry is stored to 50 significant digits only if the two runs agree to 53 (else
+generation fails, naming it). An entry below 10^{−60} times its scale √(K(x, x) K(x′, x′)) in both runs
+vanishes by symmetry and is stored as 0; an entry near a zero whose runs agree only to 10^{−60}·scale is
+stored with the digits that absolute accuracy supports. Depths at which an entry exceeds 10^{300} (exp from
+depth 3, the square at large depth) are left out: float64 cannot hold them.
 
 The check
 ---------
