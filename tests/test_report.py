@@ -148,6 +148,11 @@ def test_mathematical_formulas_pass_vetting_with_unicode_mapped() -> None:
     assert vet_formula(cases, "w") == cases
 
 
+def test_powers_of_primed_symbols_are_braced_for_tex() -> None:
+    primed = sp.Symbol("x'_1", real=True)
+    assert formula(primed**2, "w") == "{x'_{1}}^{2}" and formula(x**2, "w") == "x^{2}"
+
+
 def test_long_sums_break_into_aligned_lines_that_keep_every_term_in_order() -> None:
     from symntk.printing import latex
 

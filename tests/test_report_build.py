@@ -20,6 +20,7 @@ from symntk.check import Derivation, Erratum, Source, Step, equal
 from symntk.report import LatexError, tex_available, write_report
 from symntk.report.output import MANIFEST, Report
 from symntk.report.pdf import build, build_one
+from symntk.report.templates import template_folder as templates_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
@@ -93,6 +94,22 @@ def test_appendix_snippets_drop_into_a_paper_with_amsmath_and_amsthm(
         f"{inputs}\n\\bibliographystyle{{plain}}\n\\bibliography{{symntk}}\n\\end{{document}}\n"
     )
     assert build_one(tree, Path("paper.tex")).read_bytes().startswith(b"%PDF")
+
+
+def test_every_command_a_formula_may_use_exists_in_a_paper_with_amsmath_and_amsthm(tmp_path: Path) -> None:
+    _need_tex()
+    from symntk.report.escaping import ALLOWED_COMMANDS
+
+    checks = "\n".join(
+        rf"\ifdefined\{name}\else\errmessage{{undefined: {name}}}\fi" for name in sorted(ALLOWED_COMMANDS)
+    )
+    macros = (templates_folder() / "macros.tex").read_text().split("\n")[1:3]  # symntk's fallbacks
+    (tmp_path / "commands.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{amsmath,amsthm}\n\\begin{document}\n"
+        + "\n".join(macros)
+        + f"\n{checks}\nok\n\\end{{document}}\n"
+    )
+    build_one(tmp_path, Path("commands.tex"))
 
 
 def test_pdfs_are_reproducible(regenerated: Report, tmp_path: Path) -> None:
@@ -217,7 +234,9 @@ def _unusual_derivations() -> list[Derivation]:
         start=wide,
         steps=[Step(wide, "=", "itself", strategy=lambda claim, seed: equal(0, 0))],
     )
-    return [hostile, chain, expectation, *entries, long]
+    primed = sp.Symbol("x'_1", real=True)
+    primes = Derivation(id="primes", title="Primes", statement=sp.Eq(primed**2, primed * primed), steps=[])
+    return [hostile, chain, expectation, *entries, long, primes]
 
 
 @pytest.fixture(scope="module")

@@ -86,6 +86,9 @@ def _latin_capital(upper: str) -> str:
 #: Characters typeset in math mode: the math command of each.
 MATH: dict[str, str] = {
     **_greek(),
+    "½": r"\tfrac{1}{2}",
+    "¼": r"\tfrac{1}{4}",
+    "¾": r"\tfrac{3}{4}",
     "∂": r"\partial",
     "∇": r"\nabla",
     "∞": r"\infty",
@@ -229,6 +232,7 @@ _TEXT = {
     "ø": r"\o{}",
     "å": r"\aa{}",
     "\u200b": "",
+    **{chr(0x2460 + k - 1): rf"\textcircled{{\scriptsize {k}}}" for k in range(1, 21)},  # ① … ⑳
     "\u2009": r"\,",
     "\u202f": r"\,",
     "\u2002": " ",
@@ -255,12 +259,45 @@ def _unknown(ch: str) -> str:
     return f"[U+{ord(ch):04X}]"
 
 
+_ALPHANUMERIC = re.compile(
+    r"MATHEMATICAL (BOLD |ITALIC |BOLD ITALIC |SCRIPT |BOLD SCRIPT |DOUBLE-STRUCK |SANS-SERIF |FRAKTUR )?"
+    r"(CAPITAL|SMALL) ([A-Z])$"
+)
+_STYLES = {
+    "BOLD ": r"\mathbf",
+    "SCRIPT ": r"\mathcal",
+    "BOLD SCRIPT ": r"\mathcal",
+    "DOUBLE-STRUCK ": r"\mathbb",
+    "SANS-SERIF ": r"\mathsf",
+}
+
+
+def _alphanumeric(base: str) -> str | None:
+    """A mathematical alphanumeric symbol (𝒳, 𝐱, ℝ-like letters) as a styled letter: ``\\mathcal{X}``."""
+    m = _ALPHANUMERIC.match(unicodedata.name(base, ""))
+    if m is None:
+        return None
+    style, case, letter = m.groups()
+    letter = letter if case == "CAPITAL" else letter.lower()
+    command = _STYLES.get(style or "")
+    if command is None or (command in (r"\mathcal", r"\mathbb") and case == "SMALL"):
+        return letter
+    return f"{command}{{{letter}}}"
+
+
 def _math_of(base: str, marks: str) -> str | None:
-    """The math-mode LaTeX of one character with its accents, or None if it has no math form."""
+    """The math-mode LaTeX of one character with its accents, or None if it has no math form.
+
+    Precomposed letters (ŷ, ċ) are taken apart into a letter and its accents."""
+    decomposed = unicodedata.normalize("NFD", base)
     if base in MATH:
         core = MATH[base]
     elif base.isascii() and base.isalnum():
         core = base
+    elif len(decomposed) > 1 and all(unicodedata.combining(c) for c in decomposed[1:]):
+        return _math_of(decomposed[0], decomposed[1:] + marks)
+    elif (styled := _alphanumeric(base)) is not None:
+        core = styled
     else:
         return None
     for mark in marks:
@@ -307,8 +344,8 @@ def escape_tex(text: object) -> str:
                 out.append(base)
             elif base in _TEXT:
                 out.append(_TEXT[base])
-            elif base in MATH:
-                out.append(rf"\ensuremath{{{MATH[base]}}}")
+            elif (math := _math_of(base, "")) is not None:
+                out.append(rf"\ensuremath{{{math}}}")
             else:
                 out.append(_unknown(base))
     return "".join(out)
@@ -326,20 +363,29 @@ ALLOWED_COMMANDS = frozenset(
         sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi
         Psi Omega
         frac dfrac tfrac sqrt binom left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr middle
-        mathrm mathbf mathcal mathbb mathsf mathit mathtt mathfrak boldsymbol operatorname text textrm
-        textit textbf mbox
+        mathrm mathbf mathcal mathbb mathsf mathit mathtt boldsymbol operatorname text textrm
+        textit textbf mbox boxed substack
         tilde widetilde hat widehat dot ddot bar overline underline vec check breve acute grave
         overset underset stackrel xrightarrow xleftarrow overbrace underbrace limits nolimits displaystyle
         textstyle scriptstyle
-        sum prod int oint coprod bigcup bigcap bigotimes bigoplus lim liminf limsup sup inf max min arg
-        argmax argmin log ln exp sin cos tan arcsin arccos arctan sinh cosh tanh det tr erf sgn diag
+        sum prod int oint iint coprod bigcup bigcap bigotimes bigoplus lim liminf limsup sup inf max min arg
+        log ln exp sin cos tan arcsin arccos arctan sinh cosh tanh det dim ker Pr
         partial nabla infty cdot cdots ldots dots vdots ddots times div circ otimes odot oplus pm mp ast star
         le leq ge geq ne neq approx simeq equiv sim propto ll gg asymp
         to rightarrow leftarrow longrightarrow Rightarrow Leftrightarrow Longrightarrow mapsto uparrow
-        downarrow
-        in notin subset subseteq cup cap forall exists emptyset neg wedge vee setminus mid nmid parallel
+        downarrow iff implies colon not bmod pmod lbrace rbrace
+        in notin subset subseteq cup cap forall exists emptyset neg wedge vee setminus mid parallel
         langle rangle lfloor rfloor lceil rceil lvert rvert lVert rVert vert Vert
-        prime ell hbar dagger top intercal perp transpose
+        prime ell hbar dagger top perp bullet
+        diamond ominus oslash bigcirc ddagger amalg uplus sqcap sqcup wr triangleleft triangleright
+        bigtriangleup bigtriangledown prec succ preceq succeq supset supseteq sqsubseteq sqsupseteq ni vdash
+        dashv models bowtie smile frown doteq cong gets leftrightarrow longleftarrow longleftrightarrow
+        Leftarrow Longleftarrow Longleftrightarrow longmapsto hookleftarrow hookrightarrow updownarrow Uparrow
+        Downarrow Updownarrow nearrow searrow swarrow nwarrow rightharpoonup rightharpoondown leftharpoonup
+        leftharpoondown rightleftharpoons impliedby aleph imath jmath wp Re Im bot angle triangle flat
+        natural sharp backslash iiint bigsqcup bigvee bigwedge bigodot biguplus cot coth csc deg gcd hom lg
+        sec dddot mathring overrightarrow overleftarrow varpi varrho mathnormal textsf scriptscriptstyle
+        dbinom tbinom cfrac phantom smash dotsb dotsc dotsm dotsi mod
         quad qquad
         begin end
         """.split()

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..check.derivation import Source
 from .documents import Figure
-from .typesetting import Tex, number, sentence
+from .typesetting import Tex, interval, number, sentence
 
 #: Depths drawn in the kernel figure, and the activations (with the β of seed 001).
 DEPTHS = (1, 2, 3, 4, 5)
@@ -43,6 +43,11 @@ class Experiment:
 
 #: ReLU, depth 3, no bias, 8 networks per width from 64 to 1024.
 CONVERGENCE = Experiment()
+
+
+def _name(activation: str) -> str:
+    """An activation's name as papers write it."""
+    return {"relu": "ReLU", "leaky_relu": "leaky ReLU", "gelu": "GELU"}.get(activation, activation)
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,8 @@ def kernel_angle(folder: Path, points: int = 181) -> Drawn:
             k = kernels(x, xs, activation=name, depth=depth, beta=0.0)
             row[0].plot(gamma, np.asarray(k.nngp, float)[0], color=colour, label=f"L = {depth}")
             row[1].plot(gamma, np.asarray(k.ntk, float)[0], color=colour, label=f"L = {depth}")
-        row[0].set_ylabel(rf"$\Sigma^{{(L)}}$, {name}")
-        row[1].set_ylabel(rf"$\Theta^{{(L)}}$, {name}")
+        row[0].set_ylabel(rf"$\Sigma^{{(L)}}$, {_name(name)}")
+        row[1].set_ylabel(rf"$\Theta^{{(L)}}$, {_name(name)}")
     for ax in axes[-1]:
         ax.set_xlabel(r"angle $\gamma$ between $x$ and $x'$")
         ax.set_xticks([0, np.pi / 4, np.pi / 2, 3 * np.pi / 4, np.pi], ["0", "π/4", "π/2", "3π/4", "π"])
@@ -164,7 +169,8 @@ def ntk_convergence(folder: Path, seed: int = 0) -> Drawn:
     plt.close(fig)
     ntk, nngp = result.rates["ntk"], result.rates["nngp"]
     caption = sentence(
-        f"Relative Frobenius errors of the empirical kernels of {spec.samples} independent {spec.activation} "
+        f"Relative Frobenius errors of the empirical kernels of {spec.samples} independent "
+        f"{_name(spec.activation)} "
         f"networks of depth L = {spec.depth} per hidden width n (NTK parametrization, β = {spec.beta:g}, "
         f"seed {seed}, {len(result.x)} inputs on the unit sphere) against their infinite-width limits, "
         "log-log: ",
@@ -174,11 +180,11 @@ def ntk_convergence(folder: Path, seed: int = 0) -> Drawn:
         " (orange), one dot per network. The fitted slope of the NTK error is ",
         number(ntk.estimate),
         " (95% interval ",
-        Tex(f"{number(ntk.ci[0])}$\\ldots${number(ntk.ci[1])}"),
+        interval(*ntk.ci),
         "), of the NNGP error ",
         number(nngp.estimate),
         " (",
-        Tex(f"{number(nngp.ci[0])}$\\ldots${number(nngp.ci[1])}"),
+        interval(*nngp.ci),
         "); the fluctuations of Theorem 1 predict ",
         Tex(r"$n^{-1/2}$"),
         " (dashed).",

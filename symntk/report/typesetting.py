@@ -17,6 +17,7 @@ import sympy as sp
 from .._errors import SymntkError
 from ..check.relation import Kind, Relation
 from ..check.verdict import Status
+from ..printing import SeedLatexPrinter
 from .escaping import escape_tex, vet_formula
 
 
@@ -67,6 +68,19 @@ def number(value: float, digits: int = 2) -> Tex:
     return Tex(f"${value:.{digits}f}$")
 
 
+def interval(low: float, high: float, digits: int = 2) -> Tex:
+    """A closed interval of two decimal numbers rounded to ``digits`` places."""
+    return Tex(f"$[{low:.{digits}f}, {high:.{digits}f}]$")
+
+
+class _Printer(SeedLatexPrinter):
+    """The seeds' printer (:class:`symntk.printing.SeedLatexPrinter`), with primed bases of powers braced:
+    SymPy prints ``x'_1**2`` as ``x'_{1}^{2}``, a double superscript for TeX (the prime is ``^\\prime``)."""
+
+    def parenthesize_super(self, s: str) -> str:
+        return f"{{{s}}}" if "'" in s and "^" not in s else super().parenthesize_super(s)
+
+
 #: A sum whose LaTeX is longer than this many characters is broken into lines of about :data:`LINE` each.
 LONG, LINE = 400, 200
 
@@ -78,9 +92,7 @@ def expression(expr: sp.Basic, notation: str = "jacot", **settings: Any) -> Tex:
     A long sum is broken after whole terms into lines (:class:`Broken`), so that it stays on the page in a
     chain of steps as in a display.
     """
-    from ..printing import SeedLatexPrinter
-
-    printer = SeedLatexPrinter(notation, settings)  # type: ignore[arg-type]
+    printer = _Printer(notation, settings)  # type: ignore[arg-type]
     whole = printer.doprint(expr)
     if len(whole) <= LONG or not isinstance(expr, sp.Add):
         return Tex(whole)
