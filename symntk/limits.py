@@ -551,23 +551,47 @@ def _generic_output(k11: Any, k22: Any, k12: Any, sdot: Any) -> _LayerOutput:
 
 
 class _QuadratureFloat:
-    """E[σσ], E[σ̇σ̇] by the float64 Gauss–Hermite rule of :mod:`symntk.gaussian`."""
+    """E[σσ], E[σ̇σ̇] by the float64 Gauss–Hermite rule of :mod:`symntk.gaussian`, at two orders.
+
+    The rule converges like exp(−c√(order/variance)), so its order must grow with the variance: each
+    expectation is taken at two orders (96 and 128, then doubled up to 512) until the two agree to 1e-14
+    relative; otherwise the float64 path gives up with a :class:`SymntkError` (use ``dps``).
+    """
 
     def __init__(self, act: Activation) -> None:
         self.act = act
+        self.kinks = _float_kinks(act)
 
-    def layer(self, s: _State) -> _LayerOutput:
+    def _expect(self, f: Callable[..., Any], *cov: Any) -> np.ndarray:
         from . import gaussian
 
+        *entries, det = cov
+        low, high = 96, 128
+        coarse = np.asarray(
+            gaussian.expectation_float64(f, f, *entries, det=det, kinks=self.kinks, order=low)
+        )
+        while True:
+            fine = np.asarray(
+                gaussian.expectation_float64(f, f, *entries, det=det, kinks=self.kinks, order=high)
+            )
+            scale = np.maximum(np.abs(fine), 1e-300)
+            if np.all(np.abs(fine - coarse) <= 1e-14 * scale):
+                return fine
+            if high >= 512:
+                raise SymntkError(
+                    f"the float64 Gauss–Hermite rule does not converge for {self.act.name} at these variances"
+                    " (up to 512 nodes); use dps for the high-precision quadrature"
+                )
+            coarse, high = fine, 2 * high
+
+    def layer(self, s: _State) -> _LayerOutput:
         f, df = self.act.numpy, self.act.numpy_derivative
-        kinks = _float_kinks(self.act)
-        e = gaussian.expectation_float64
         q1, q2 = np.broadcast_arrays(s.q1[:, None], s.q2[None, :])
-        k12 = e(f, f, q1, q2, s.c, det=s.d, kinks=kinks)
-        sdot = e(df, df, q1, q2, s.c, det=s.d, kinks=kinks)
-        k11 = e(f, f, s.q1, s.q1, s.q1, det=0.0 * s.q1, kinks=kinks)
-        k22 = e(f, f, s.q2, s.q2, s.q2, det=0.0 * s.q2, kinks=kinks)
-        return _generic_output(np.asarray(k11), np.asarray(k22), np.asarray(k12), np.asarray(sdot))
+        k12 = self._expect(f, q1, q2, s.c, s.d)
+        sdot = self._expect(df, q1, q2, s.c, s.d)
+        k11 = self._expect(f, s.q1, s.q1, s.q1, 0.0 * s.q1)
+        k22 = self._expect(f, s.q2, s.q2, s.q2, 0.0 * s.q2)
+        return _generic_output(k11, k22, k12, sdot)
 
 
 def _float_kinks(act: Activation) -> tuple[float, ...]:
@@ -690,7 +714,7 @@ class _HomogeneousMp:
         ss, pm = mpmath.mpf(sp.Rational(self.ss)), mpmath.mpf(sp.Rational(self.pm))
         return ss * self.j(cs, sn, tb) + 2 * pm * self.j(-cs, sn, th)
 
-    def pair(self, q1: Any, q2: Any, c: Any, d: Any) -> tuple[Any, Any]:
+    def pair(self, q1: Any, q2: Any, c: Any, d: Any, dot: bool = True) -> tuple[Any, Any]:
         if q1 == 0 or q2 == 0:
             cs, sn, th, tb = mpmath.mpf(0), mpmath.mpf(1), mpmath.pi / 2, mpmath.pi / 2
             ab = mpmath.mpf(0)
@@ -710,29 +734,30 @@ class _SmoothMp:
         self.nngp = sp.lambdify((Q1, Q2, C), dual.nngp(), modules="mpmath")
         self.ntk = sp.lambdify((Q1, Q2, C), dual.ntk(), modules="mpmath")
 
-    def pair(self, q1: Any, q2: Any, c: Any, d: Any) -> tuple[Any, Any]:
-        return mpmath.mpf(self.nngp(q1, q2, c)), mpmath.mpf(self.ntk(q1, q2, c))
+    def pair(self, q1: Any, q2: Any, c: Any, d: Any, dot: bool = True) -> tuple[Any, Any]:
+        return mpmath.mpf(self.nngp(q1, q2, c)), mpmath.mpf(self.ntk(q1, q2, c)) if dot else None
 
 
 class _QuadratureMp:
     def __init__(self, act: Activation, dps: int) -> None:
         self.act, self.dps = act, dps
 
-    def pair(self, q1: Any, q2: Any, c: Any, d: Any) -> tuple[Any, Any]:
+    def pair(self, q1: Any, q2: Any, c: Any, d: Any, dot: bool = True) -> tuple[Any, Any]:
         from . import gaussian
 
         kinks = list(self.act.kinks)
         f, df = self.act.mpmath, self.act.mpmath_derivative
         det = d if d > 0 else mpmath.mpf(0)
         e = gaussian.expectation(f, f, q1, q2, c, dps=self.dps, kinks=kinks, det=det).value
-        ed = gaussian.expectation(df, df, q1, q2, c, dps=self.dps, kinks=kinks, det=det).value
-        return e, ed
+        if not dot:
+            return e, None
+        return e, gaussian.expectation(df, df, q1, q2, c, dps=self.dps, kinks=kinks, det=det).value
 
 
 _MP_LIMIT = mpmath.mpf(10) ** 1000  # beyond this, e.g. exp of it, mpmath would exhaust memory
 
 
-def _mp_layer(pair: Callable[[Any, Any, Any, Any], tuple[Any, Any]]) -> Callable[[_State], _LayerOutput]:
+def _mp_layer(pair: Callable[..., tuple[Any, Any]]) -> Callable[[_State], _LayerOutput]:
     def layer(s: _State) -> _LayerOutput:
         if any(abs(v) > _MP_LIMIT for arr in (s.q1, s.q2) for v in arr.flat):
             raise SymntkError(
@@ -745,8 +770,8 @@ def _mp_layer(pair: Callable[[Any, Any, Any, Any], tuple[Any, Any]]) -> Callable
             for j in range(n2):
                 k12[i, j], sdot[i, j] = pair(s.q1[i], s.q2[j], s.c[i, j], s.d[i, j])
         zero = mpmath.mpf(0)
-        k11 = np.array([pair(q, q, q, zero)[0] for q in s.q1], dtype=object)
-        k22 = np.array([pair(q, q, q, zero)[0] for q in s.q2], dtype=object)
+        k11 = np.array([pair(q, q, q, zero, dot=False)[0] for q in s.q1], dtype=object)
+        k22 = np.array([pair(q, q, q, zero, dot=False)[0] for q in s.q2], dtype=object)
         return _generic_output(k11, k22, k12, sdot)
 
     return layer
@@ -795,7 +820,7 @@ def _kernels_mp(
     dps: int,
 ) -> KernelPair:
     """The recursion at two working precisions, raised until every entry agrees to dps + 3 digits."""
-    guard = 10
+    guard = 6
     low = _kernels_mp_at(r1, r2, act, depth, beta, widths, dps + guard)
     while True:
         high = _kernels_mp_at(r1, r2, act, depth, beta, widths, dps + 2 * guard)
