@@ -130,7 +130,7 @@ jacobian_orders = Derivation(
         ),
     ],
     source=Source("002_086f346ea6a82670.txt", "§8 Intuition on NTK results, equations (2)–(4)"),
-    references=("jacot2018ntk",),
+    references=("jacot2018ntk", "chizat2019lazy"),
 )
 
 first_order_term = Derivation(
@@ -152,7 +152,7 @@ first_order_term = Derivation(
         ),
     ],
     source=Source("002_086f346ea6a82670.txt", "§8 Intuition on NTK results (J Δθ)"),
-    references=("jacot2018ntk",),
+    references=("jacot2018ntk", "chizat2019lazy"),
 )
 
 hessian_term = Derivation(
@@ -184,5 +184,5 @@ hessian_term = Derivation(
         ),
     ],
     source=Source("002_086f346ea6a82670.txt", "§8 Intuition on NTK results (Δθᵀ H Δθ)"),
-    references=("jacot2018ntk",),
+    references=("jacot2018ntk", "chizat2019lazy"),
 )
