@@ -253,3 +253,12 @@ def test_near_misses_of_exact_steps_are_refuted() -> None:
             assert result.steps[index].outcome is Outcome.FAILED, (ident, mutant.description)
             tried += 1
     assert tried == 6
+
+
+def test_kernel_change_under_training_satisfies_the_bound_at_about_one_over_n() -> None:
+    # slide 20 on gradient descent (another seed than the derivation's): within C/√n, and faster than it
+    m = _module("s001_ntk_during_training")
+    result = m._training(7)
+    assert result.verdict("kernel_change", -0.5, upper_bound=True).status is Status.CONSISTENT
+    fit = result.rates["kernel_change"]
+    assert fit.ci[1] < -0.5 and fit.estimate < -0.75
