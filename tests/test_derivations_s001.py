@@ -53,6 +53,7 @@ EXPECTED: dict[str, list[Status | str]] = {
     "s001-gp-induction-step": [P, P, P],
     "s001-gp-clt-limit": [C],
     "s001-sigma-norms-and-angle": [P, P],
+    "s001-sigma-rotation-invariance": [V, V],
     "s001-ntk-current-layer": [P, E],
     "s001-ntk-previous-layers": [P, P],
     "s001-ntk-limit-current-layer": [C],
@@ -262,3 +263,17 @@ def test_kernel_change_under_training_satisfies_the_bound_at_about_one_over_n() 
     assert result.verdict("kernel_change", -0.5, upper_bound=True).status is Status.CONSISTENT
     fit = result.rates["kernel_change"]
     assert fit.ci[1] < -0.5 and fit.estimate < -0.75
+
+
+def test_rotation_invariance_check_refutes_a_shear() -> None:
+    m = _module("s001_gp_property")
+
+    class Shear(m.RotationInvariance):  # type: ignore[name-defined,misc]
+        def rotation(self, rng: np.random.Generator) -> object:
+            import mpmath
+
+            return mpmath.matrix([[1, 0.5, 0], [0, 1, 0], [0, 0, 1]])
+
+    for activation in ("relu", "erf"):
+        assert Shear(activation, 3)(None, seed=1).status is Status.REFUTED
+        assert m.RotationInvariance(activation, 3)(None, seed=1).status is Status.VERIFIED
