@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symntk.check import Derivation, Source, Step, operator_norm, order
+from symntk.check import Derivation, Erratum, Source, Step, operator_norm, order
 from symntk.convergence import check_strategy, training_convergence
+from symntk.network import Network
 
 # falsification search only (SymPy does not prove bounds with square roots and maxima in time)
 FAST = {"points": 12, "optimized": 2, "symbolic": False}
@@ -290,4 +291,69 @@ weights_move_slowly = Derivation(
     ],
     source=Source("002_086f346ea6a82670.txt", "§5.3 Inductive step 2 (the bounds as n_L → ∞)"),
     references=("jacot2018ntk",),
+)
+
+LAST = Network((2, 3, 2))
+x_last = LAST.input("x")
+W_LAST = LAST.weights[1]  # the code's W^(L)_{ji}: row j an output, column i a neuron of layer L
+ACT_LAST = [LAST.sigma(h) for h in LAST.nodes(x_last)[0]]
+n_L_sym = LAST.n(1)
+
+last_layer_derivative = Derivation(
+    id="s002-theorem2-last-layer-derivative",
+    title="Theorem 2: the derivatives with respect to the top layer's weights",
+    kind="remark",
+    statement="∂_{W^{(L)}_{ij}} f_{θ,j′}(x) = n_L^{-1/2} α_i^{(L)}(x; θ) δ_{jj′} (and ∂_{b^{(L)}_j} f_{θ,j′} "
+    "= β δ_{jj′})",
+    start=sp.Matrix(
+        [
+            [LAST.derivative(LAST.output(x_last)[jp], W_LAST[j, i]) for jp in range(2)]
+            for i in range(3)
+            for j in range(2)
+        ]
+    ),
+    steps=[
+        Step(
+            sp.Matrix(
+                [
+                    [ACT_LAST[i] * (1 if j == jp else 0) / sp.sqrt(n_L_sym) for jp in range(2)]
+                    for i in range(3)
+                    for j in range(2)
+                ]
+            ),
+            "=",
+            "f_{j′} depends on the row of W^{(L)} feeding output j′ only, linearly",
+            written=r"\partial_{W_{ij}^{(L)}} f_{\theta,j'}(x) = \frac{1}{\sqrt{n_L}} "
+            r"\alpha_i^{(L)}(x;\theta) \delta_{jj'}",
+        ),
+    ],
+    source=Source("002_086f346ea6a82670.txt", "§5.3 Inductive step 2 (the derivatives of the top layer)"),
+    references=("jacot2018ntk",),
+    notes="Widths (2, 3, 2), generic σ; rows (i, j), columns j′.",
+)
+
+last_layer_bias_derivative = Derivation(
+    id="s002-theorem2-last-layer-bias-derivative",
+    title="Theorem 2: the derivatives with respect to the top layer's biases",
+    kind="remark",
+    statement="∂_{b^{(L)}_j} f_{θ,j′}(x) = β δ_{jj′}",
+    start=sp.Matrix(2, 2, lambda j, jp: LAST.derivative(LAST.output(x_last)[jp], LAST.biases[1][j])),
+    steps=[
+        Step(
+            sp.eye(2),
+            "=",
+            "'the derivatives with respect to the bias parameters of the top layer are always equal to "
+            "δ_jj′'",
+            written=r"\partial_{b^{(L)}_j} f_{\theta,j'} = \delta_{jj'}",
+            erratum=Erratum(
+                LAST.beta * sp.eye(2),
+                "in NTK parametrization the bias enters as β b^{(L)}, so the derivative is β δ_{jj′} "
+                "(refuted at "
+                "β ≠ 1); constant in time either way, which is what the proof uses",
+            ),
+        ),
+    ],
+    source=Source("002_086f346ea6a82670.txt", "§5.3 Inductive step 2 (the derivatives of the top layer)"),
+    references=("jacot2018ntk",),
+    notes="Widths (2, 3, 2); rows j, columns j′.",
 )

@@ -49,6 +49,8 @@ EXPECTED: dict[str, list[tuple[Status, Status | None]]] = {
     "s002-theorem2-gronwall": [(P, None)],
     "s002-theorem2": [(C, None)],
     "s002-theorem2-weight-variation": [(C, None)],
+    "s002-theorem2-last-layer-derivative": [(P, None)],
+    "s002-theorem2-last-layer-bias-derivative": [(R, P)],
     # §6
     "s002-lemma1-weight-flow": [(P, None)],
     "s002-lemma1-preactivation-flow": [(P, None)],
