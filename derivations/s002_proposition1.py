@@ -201,7 +201,7 @@ induction_covariance = Derivation(
             written=r"\big(\tilde{\alpha}_k^{(L+1)}(x_i)\big)_{k,i} \rightarrow \text{Gaussian}",
         ),
     ],
-    source=Source("002_086f346ea6a82670.txt", "§3.2 inductive step"),
+    source=Source("002_086f346ea6a82670.txt", "§3.2 inductive step, after equation (1)"),
     references=("jacot2018ntk",),
     notes="Finite-width step: widths (2, 3, 2), generic σ.",
 )

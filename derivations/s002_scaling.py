@@ -151,7 +151,7 @@ first_order_term = Derivation(
             r"O(1)",
         ),
     ],
-    source=Source("002_086f346ea6a82670.txt", "§8 Intuition on NTK results (J Δθ)"),
+    source=Source("002_086f346ea6a82670.txt", "§8 Intuition on NTK results, after equation (4): J Δθ"),
     references=("jacot2018ntk", "chizat2019lazy"),
 )
 
@@ -183,6 +183,6 @@ hessian_term = Derivation(
             ),
         ),
     ],
-    source=Source("002_086f346ea6a82670.txt", "§8 Intuition on NTK results (Δθᵀ H Δθ)"),
+    source=Source("002_086f346ea6a82670.txt", "§8 Intuition on NTK results, after equation (4): Δθᵀ H Δθ"),
     references=("jacot2018ntk", "chizat2019lazy"),
 )

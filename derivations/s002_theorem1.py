@@ -319,6 +319,6 @@ theorem1 = Derivation(
             written=r"\Theta^{(L)}_{kk'} \rightarrow 0 \quad (k \neq k')",
         ),
     ],
-    source=Source("002_086f346ea6a82670.txt", "§4 Theorem 1"),
+    source=Source("002_086f346ea6a82670.txt", "§4.2 Inductive step: Theorem 1 concluded"),
     references=("jacot2018ntk",),
 )

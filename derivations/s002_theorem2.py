@@ -248,30 +248,6 @@ TRAIN_HINT = (
     "gradient descent: σ = erf, depth 2, β = 0.1, 6 points, 100 steps, widths 64, 256, 1024, 4 networks each"
 )
 
-theorem2 = Derivation(
-    id="s002-theorem2",
-    title="Theorem 2: the NTK is constant during training (measured)",
-    kind="theorem",
-    statement="uniformly for t ∈ [0, T], Θ^{(L)}(t) → Θ^{(L)}_∞ ⊗ Id_{n_L} as the widths grow: sup_t ‖Θ_t − "
-    "Θ_0‖ "
-    "= O(n^{-1/2})",
-    start=sp.Symbol(r"\sup_t \|\Theta_t - \Theta_0\|_F / \|\Theta_0\|_F"),
-    steps=[
-        Step(
-            n_hidden ** sp.Rational(-1, 2),
-            order(n_hidden),
-            "the variations of the last layer's weights and of the pre-activations are O(n_L^{-1/2}) "
-            "(Grönwall "
-            "bound above), and so is the variation of the NTK (an upper bound; the measured decay is faster)",
-            strategy=check_strategy(_training, quantity="kernel_change", exponent=-0.5, upper_bound=True),
-            hint=TRAIN_HINT,
-            written=r"\Theta^{(L)}(t) - \Theta^{(L)}(0) = O\left(\frac{1}{\sqrt{n_L}}\right)",
-        ),
-    ],
-    source=Source("002_086f346ea6a82670.txt", "§5 Theorem 2"),
-    references=("jacot2018ntk",),
-)
-
 weights_move_slowly = Derivation(
     id="s002-theorem2-weight-variation",
     title="Theorem 2: ‖W_i(t) − W_i(0)‖₂ = O(n_L^(-1/2)) (measured)",
@@ -356,4 +332,29 @@ last_layer_bias_derivative = Derivation(
     source=Source("002_086f346ea6a82670.txt", "§5.3 Inductive step 2 (the derivatives of the top layer)"),
     references=("jacot2018ntk",),
     notes="Widths (2, 3, 2); rows j, columns j′.",
+)
+
+
+theorem2 = Derivation(
+    id="s002-theorem2",
+    title="Theorem 2: the NTK is constant during training (measured)",
+    kind="theorem",
+    statement="uniformly for t ∈ [0, T], Θ^{(L)}(t) → Θ^{(L)}_∞ ⊗ Id_{n_L} as the widths grow: sup_t ‖Θ_t − "
+    "Θ_0‖ "
+    "= O(n^{-1/2})",
+    start=sp.Symbol(r"\sup_t \|\Theta_t - \Theta_0\|_F / \|\Theta_0\|_F"),
+    steps=[
+        Step(
+            n_hidden ** sp.Rational(-1, 2),
+            order(n_hidden),
+            "the variations of the last layer's weights and of the pre-activations are O(n_L^{-1/2}) "
+            "(Grönwall "
+            "bound above), and so is the variation of the NTK (an upper bound; the measured decay is faster)",
+            strategy=check_strategy(_training, quantity="kernel_change", exponent=-0.5, upper_bound=True),
+            hint=TRAIN_HINT,
+            written=r"\Theta^{(L)}(t) - \Theta^{(L)}(0) = O\left(\frac{1}{\sqrt{n_L}}\right)",
+        ),
+    ],
+    source=Source("002_086f346ea6a82670.txt", "§5.3 Inductive step 2: the conclusion, Theorem 2 (measured)"),
+    references=("jacot2018ntk",),
 )
