@@ -188,3 +188,30 @@ def test_a_wrong_cauchy_schwarz_direction_is_refuted() -> None:
     # the bound with the factor n^{-1/2} dropped on the right is false for large n
     verdict = less_equal(m.W_DOT[0], m.norm(m.alpha) * m.norm(m.d[0]) / m.n, seed=0, points=24)
     assert verdict.status is R
+
+
+@pytest.mark.parametrize(
+    ("derivation_id", "index"),
+    [
+        ("s002-theorem1-chain-rule", 0),
+        ("s002-lemma1-weight-flow", 0),
+        ("s002-least-squares-ode", 0),
+        ("s002-theorem1-base-case", 0),
+        ("s002-proposition2-quadratic-form", 0),
+    ],
+)
+def test_near_misses_of_proved_steps_are_refuted(derivation_id: str, index: int) -> None:
+    import dataclasses
+
+    from symntk.check.mutation import mutants
+
+    derivation = BY_ID[derivation_id]
+    step = derivation.steps[index]
+    tried = 0
+    for mutant in mutants(step.expression)[:3]:
+        steps = list(derivation.steps)
+        steps[index] = dataclasses.replace(step, expression=mutant.expression)
+        result = dataclasses.replace(derivation, steps=steps).check(seed=0)
+        assert result.steps[index].outcome is Outcome.FAILED, mutant.description
+        tried += 1
+    assert tried == 3
