@@ -22,7 +22,16 @@ def test_every_derivation_module_loads() -> None:
     assert DERIVATIONS
 
 
-@pytest.mark.parametrize("derivation", DERIVATIONS, ids=lambda d: d.id)
+def _cases() -> list[object]:
+    """Every derivation; those of the seeds run in the default suite through their own test modules
+    (tests/test_derivations_s00*.py), so here they are slow cases, to keep the default run short."""
+    return [
+        pytest.param(d, id=d.id, marks=[pytest.mark.slow] if d.id.startswith("s00") else [])
+        for d in DERIVATIONS
+    ]
+
+
+@pytest.mark.parametrize("derivation", _cases())
 def test_every_derivation_checks_without_failure(derivation: Derivation) -> None:
     result = derivation.check(seed=0)
     assert result.errors == []
