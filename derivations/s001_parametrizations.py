@@ -159,7 +159,7 @@ backward_learning_rate = Derivation(
 # ---------------------------------------------------------------------------------------------------------
 # slide 11: in the NTK regime the weights move less
 
-TRAINING_WIDTHS = (64, 256, 1024)
+TRAINING_WIDTHS = (128, 512, 2048)
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ def _movement(parametrization: str, exponent: sp.Expr, a: str) -> Derivation:
                 n**exponent,
                 order(n),
                 "slide 11: in the NTK regime weights need a smaller adjustment due to smaller a; measured "
-                "(seeded) on 4 ReLU networks per width n = 64, 256, 1024 trained by full-batch GD (learning "
+                "(seeded) on 4 ReLU networks per width n = 128, 512, 2048 trained by full-batch GD (learning "
                 "rate 1 for NTK, n for mean field, so that the outputs move at the same speed), no bias",
                 strategy=check_strategy(
                     lambda seed: weight_movement(parametrization, seed), exponent=float(exponent)
@@ -311,4 +311,46 @@ def _layer_kernels(parametrization: str, exponents: tuple[int, ...]) -> Derivati
 
 
 backward_pass_ntk = _layer_kernels("ntk", (0, 0, 0))
-backward_pass_standard = _layer_kernels("standard", (0, 1, 1))
+
+#: a deeper network for the per-layer comparison: widths (2, 2, 3, 1), generic σ, no bias
+DEEP_NTK = Network((2, 2, 3, 1), beta=0, parametrization="ntk")
+DEEP_STANDARD = Network((2, 2, 3, 1), beta=0, parametrization="standard")
+_DEEP_TO_NTK = {
+    **{p: DEEP_NTK.weight_scale(DEEP_NTK.layer_of(p)) * p for p in DEEP_NTK.parameters if p.base == "W"},
+    **{p: sp.Integer(0) for p in DEEP_NTK.parameters if p.base == "b"},
+}
+
+
+def _per_layer(network: Network) -> sp.Matrix:
+    """(Θ_0, Θ_1, Θ_2)(x, x′): the NTK contribution of each layer's weights (seed 001 has no biases)."""
+    jac, jac_prime = network.jacobian("x"), network.jacobian("x'")
+    columns = {p: c for c, p in enumerate(network.parameters)}
+    return sp.Matrix(
+        [
+            sp.Add(*(jac[0, columns[p]] * jac_prime[0, columns[p]] for p in network.weights[layer]))
+            for layer in range(network.depth)
+        ]
+    )
+
+
+backward_pass_standard = Derivation(
+    id="s001-backward-pass-layers-standard",
+    title="In standard parametrization with one learning rate, layer ℓ's NTK is n_ℓ times the NTK one",
+    kind="remark",
+    statement="Θ_ℓ^standard(x, x′) = n_ℓ Θ_ℓ^NTK(x, x′) for the same function (W̃^(ℓ) = n_ℓ^(−1/2) W^(ℓ))",
+    start=lambda: _per_layer(DEEP_STANDARD).xreplace(_DEEP_TO_NTK),
+    steps=[
+        Step(
+            lambda: sp.Matrix([DEEP_NTK.n(layer) for layer in range(3)]).multiply_elementwise(
+                _per_layer(DEEP_NTK)
+            ),
+            "=",
+            "∂f/∂W̃_p = λ_p^(−1) ∂f/∂W_p with λ_p = n_ℓ^(−1/2) (slide 29), so each parameter's term in Θ is "
+            "multiplied by n_ℓ: the layers fed by a hidden layer (ℓ ≥ 1) carry a factor n while the first "
+            "carries n_0, unlike NTK parametrization (slide 13); checked on a (2, 2, 3, 1) network with a "
+            "generic σ",
+        ),
+    ],
+    source=Source(SOURCE, "slides 13 and 29 (normalizing backward pass)"),
+    references=("jacot2018ntk",),
+)

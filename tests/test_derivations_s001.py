@@ -46,7 +46,7 @@ EXPECTED: dict[str, list[Status | str]] = {
     "s001-parametrizations-weight-movement-ntk": [C],
     "s001-parametrizations-weight-movement-mean-field": [C],
     "s001-backward-pass-layers-ntk": [C],
-    "s001-backward-pass-layers-standard": [C],
+    "s001-backward-pass-layers-standard": [P],
     "s001-kernel-model": [P],
     "s001-square-loss-linear-dynamics": [P],
     "s001-gp-base-case": [P, P],
