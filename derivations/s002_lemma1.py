@@ -25,8 +25,10 @@ the
    matrix with n_{ℓ+1} = 4 fixed and n_ℓ → ∞ tends to 1, not 0 (its square is the largest eigenvalue of
    W Wᵀ/n_ℓ → Id); by Monte Carlo (widths 64 … 4096, 8 matrices each) the distance to 0 does not decay
    (refuted as an O(n^{-1/2}) convergence), the distance to 1 decays like n_ℓ^{-1/2} (*consistent*). The
-   lemma's conclusion (the variations, not the weights, vanish) is not affected: it is checked in
-   :mod:`s002_theorem2` through the weights' relative change.
+   lemma's conclusion (the variations, not the weights, vanish) is not affected;
+6. the lemma itself, measured: after gradient descent (erf networks of depth 3, 100 steps, widths 16, 64,
+   256, 4 networks each) max_{ℓ≥1} ‖n_ℓ^{-1/2}(W^(ℓ)(T) − W^(ℓ)(0))‖_op decays with the width, claimed
+   O(n^{-1/2}) as an upper bound (at t = T, not as a supremum over the run).
 """
 
 from __future__ import annotations

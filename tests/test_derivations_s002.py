@@ -60,6 +60,7 @@ EXPECTED: dict[str, list[tuple[Status, Status | None]]] = {
     "s002-lemma1-theta-recursive-bound": [(C, None)],
     "s002-lemma1-outer-product-bound": [(C, None), (R, C), (P, None)],
     "s002-lemma1-weights-at-initialization": [(R, C)],
+    "s002-lemma1": [(C, None)],
     # §7
     "s002-proposition2-recursion": [(R, V)],
     "s002-proposition2-quadratic-form": [(P, None)],
