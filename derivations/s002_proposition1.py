@@ -147,8 +147,21 @@ induction_equation = Derivation(
             erratum=Erratum(
                 W1 * act / sp.sqrt(n_L) + beta * b1,
                 "the factor n_L^{-1/2} is missing (refuted at n_L ≠ 1); without it the covariance would grow "
-                "like n_L and no limit would exist; the vector form that follows in the seed also drops β "
-                "before the biases",
+                "like n_L and no limit would exist",
+            ),
+        ),
+        Step(
+            W1 * act + b1,
+            "=",
+            "the same as a sum of n_L i.i.d. vectors, 'writing it explicitly as N n_{L+1}-dim vectors'",
+            written=r"\sum_{l=1}^{n_L} \begin{pmatrix} \alpha_l^{(L)}(x) w_{1l} \\ \vdots \\ "
+            r"\alpha_l^{(L)}(x) w_{n_{L+1} l} \end{pmatrix} + \begin{pmatrix} b_1 \\ \vdots \\ b_{n_{L+1}} "
+            r"\end{pmatrix}",
+            erratum=Erratum(
+                W1 * act / sp.sqrt(n_L) + beta * b1,
+                "the vector form repeats the missing n_L^{-1/2} and also drops β before the biases (refuted "
+                "at "
+                "a random point; with the factor restored, β ≠ 1 alone would still refute it)",
             ),
         ),
     ],

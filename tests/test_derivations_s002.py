@@ -31,7 +31,7 @@ EXPECTED: dict[str, list[tuple[Status, Status | None]]] = {
     # §3
     "s002-proposition1-base-case-preactivation": [(R, P)],
     "s002-proposition1-base-case-covariance": [(P, None)] * 3,
-    "s002-proposition1-induction-equation": [(R, P)],
+    "s002-proposition1-induction-equation": [(R, P), (R, P)],
     "s002-proposition1-induction-covariance": [(P, None), (C, None), (C, None)],
     # §4
     "s002-theorem1-base-case": [(P, None)] * 3,
