@@ -12,7 +12,7 @@ Seed 002, §3.1 (base case) and §3.2 (inductive step), in the seed's lines:
   The seed drops the two cross terms between weights and bias (their expectation is 0), so its first line is
   an identity of expectations, checked as one;
 - inductive step: equation (1), α̃^(L+1)_k(x_i) = Σ_l α^(L)_l(x_i) w_kl + β b_k, again without the factor
-  n_L^{-1/2} (erratum, corrected; the vector display after it also drops β before the biases); the
+  n_L^{-1/2} (erratum, corrected), and the vector display after it (also without β: an erratum); the
   covariance over the last layer's parameters given the lower layers is exactly
   δ_{kk′} ((1/n_L) Σ_l α_l(x) α_l(x′) + β²) (Isserlis, widths (2, 3, 2), generic σ: *proved*); as n_L → ∞
   this tends to Σ^(L+1)(x, x′) δ_{kk′} (law of large numbers) and the outputs become Gaussian (the

@@ -21,6 +21,9 @@ Seed 002, §5 (proof sketch, §5.1–§5.3), checked step by step where the seed
   computed by
   SymPy, with ∂_t A = κ ‖d_t‖ A − s for a slack s ≥ 0), which integrates to the seed's
   A(t) ≤ A(0) exp(κ ∫_0^t ‖d_s‖ ds);
+- the derivatives with respect to the top layer: ∂_{W_ij} f_{j′} = n_L^{-1/2} α_i δ_{jj′} (*proved* on widths
+  (2, 3, 2)), and the seed's "∂_{b^(L)} f_{θ,j′} are always equal to δ_{jj′}", which drops the β of the NTK
+  parametrization (an erratum, corrected to β δ_{jj′});
 - the theorem itself, measured: σ = erf, depth 2, β = 0.1, full-batch gradient descent on 6 points of the unit
   circle for 100 steps at half the largest stable rate of Θ_∞, 4 networks per width 64, 256, 1024
   (:func:`symntk.convergence.training_convergence`): sup_t ‖Θ_t − Θ_0‖_F/‖Θ_0‖_F against width with the
