@@ -361,3 +361,31 @@ theorem2 = Derivation(
     source=Source("002_086f346ea6a82670.txt", "§5.3 Inductive step 2: the conclusion, Theorem 2 (measured)"),
     references=("jacot2018ntk",),
 )
+
+z1, z2 = sp.symbols("z z'", real=True)
+SIGMA_DOT_TANH = sp.diff(sp.tanh(z1), z1)  # σ̇ for σ = tanh, derived
+#: sup |σ̈| for σ = tanh: σ⃛ = 0 at tanh² = 1/3, where |σ̈| = 2 tanh sech² = 4√3/9
+SUP_SECOND = sp.Abs(sp.diff(sp.tanh(z1), z1, 2)).subs(z1, sp.atanh(1 / sp.sqrt(3)))
+
+sigma_dot_lipschitz = Derivation(
+    id="s002-theorem2-sigma-dot-variation",
+    title="Theorem 2, lower layers: σ̇(α̃_i) changes no faster than α̃_i",
+    kind="lemma",
+    statement="since σ̈ is bounded, ∂_t σ̇(α̃_i(x; θ(t))) = O(∂_t α̃_i(x; θ(t))): |σ̇(z) − σ̇(z′)| ≤ sup|σ̈| "
+    "|z − z′|",
+    start=sp.Abs(SIGMA_DOT_TANH - SIGMA_DOT_TANH.subs(z1, z2)),
+    steps=[
+        Step(
+            SUP_SECOND * sp.Abs(z1 - z2),
+            "<=",
+            "the mean value theorem with the bounded second derivative (σ = tanh: sup|σ̈| = 4√3/9)",
+            options=FAST,
+            written=r"\partial_t \dot{\sigma}(\tilde{\alpha}_i^{(L)}(x;\theta(t))) = "
+            r"O\left(\partial_t \tilde{\alpha}_i^{(L)}(x;\theta(t))\right)",
+        ),
+    ],
+    source=Source("002_086f346ea6a82670.txt", "§5.3 Inductive step 2 (the lower layers' contribution)"),
+    references=("jacot2018ntk",),
+    notes="σ = tanh (twice differentiable with bounded σ̈, as Theorem 2 assumes); the difference form of the "
+    "derivative bound over any time step.",
+)

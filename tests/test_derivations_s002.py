@@ -51,6 +51,7 @@ EXPECTED: dict[str, list[tuple[Status, Status | None]]] = {
     "s002-theorem2-weight-variation": [(C, None)],
     "s002-theorem2-last-layer-derivative": [(P, None)],
     "s002-theorem2-last-layer-bias-derivative": [(R, P)],
+    "s002-theorem2-sigma-dot-variation": [(C, None)],
     # §6
     "s002-lemma1-weight-flow": [(P, None)],
     "s002-lemma1-preactivation-flow": [(P, None)],
@@ -216,3 +217,9 @@ def test_near_misses_of_proved_steps_are_refuted(derivation_id: str, index: int)
         assert result.steps[index].outcome is Outcome.FAILED, mutant.description
         tried += 1
     assert tried == 3
+
+
+def test_a_lipschitz_constant_below_sup_of_the_second_derivative_is_refuted() -> None:
+    m = _module("s002_theorem2")
+    start = m.sigma_dot_lipschitz.start
+    assert less_equal(start, sp.Rational(7, 10) * sp.Abs(m.z1 - m.z2), seed=0).status is R  # 0.7 < 4√3/9
