@@ -346,7 +346,7 @@ def _first_layer_float(x1: np.ndarray, x2: np.ndarray, beta: float) -> _State:
     outer = np.outer(n1, n2)
     det_g = np.maximum(outer - g * g, 0.0)
     dist2 = np.maximum(n1[:, None] + n2[None, :] - 2.0 * g, 0.0)
-    rows, cols = np.nonzero(det_g < 0.25 * outer)  # small angles: the naive determinant cancels
+    rows, cols = np.nonzero(det_g < outer / 16)  # small angles (sin θ < 1/4): the naive determinant cancels
     if rows.size:
         det_g[rows, cols] = _gram_det_pairs(x1[rows], x2[cols])
     if b2 > 0:
@@ -354,7 +354,7 @@ def _first_layer_float(x1: np.ndarray, x2: np.ndarray, beta: float) -> _State:
         if rows.size:
             dist2[rows, cols] = _distance2_pairs(x1[rows], x2[cols])
     q1, q2, c = n1 / n0 + b2, n2 / n0 + b2, g / n0 + b2
-    rows, cols = np.nonzero(np.abs(c) < 0.25 * np.sqrt(np.outer(q1, q2)))  # Σ₁₂ cancels: compensate
+    rows, cols = np.nonzero(np.abs(c) < np.sqrt(np.outer(q1, q2)) / 16)  # Σ₁₂ cancels: compensate
     if rows.size:
         c[rows, cols] = _covariance_pairs(x1[rows], x2[cols], b2, beta)
     return _State(q1, q2, c, det_g / n0**2 + b2 * dist2 / n0)
@@ -396,23 +396,52 @@ class _Angular:
         self.j0 = float(j.subs(THETA, 0))
         order = 2 * k + 44
         t = THETA
-        g_series = sp.series(j.subs(t, 0) - j, t, 0, order).removeO()
-        h_series = sp.series(j.subs(t, sp.pi - t), t, 0, order).removeO()
-        self.g_coef = np.array([float(g_series.coeff(t, n)) for n in range(order)])
-        self.h_coef = np.array([float(h_series.coeff(t, n)) for n in range(order)])
+        self.g_series = _Series(sp.series(j.subs(t, 0) - j, t, 0, order).removeO(), order)
+        self.h_series = _Series(sp.series(j.subs(t, sp.pi - t), t, 0, order).removeO(), order)
 
     def j(self, theta: np.ndarray, theta_bar: np.ndarray, cs: np.ndarray, sn: np.ndarray) -> np.ndarray:
         out = np.asarray(self.direct(cs, sn, theta_bar), dtype=float) * np.ones_like(theta)
         small = theta_bar < _SERIES_BELOW
         if np.any(small):
-            out[small] = np.polynomial.polynomial.polyval(theta_bar[small], self.h_coef)
+            out[small] = self.h_series(theta_bar[small])
         return out
 
     def gap(self, theta: np.ndarray, j_theta: np.ndarray) -> np.ndarray:
         out = self.j0 - j_theta
         small = theta < _SERIES_BELOW
         if np.any(small):
-            out[small] = np.polynomial.polynomial.polyval(theta[small], self.g_coef)
+            out[small] = self.g_series(theta[small])
+        return out
+
+
+class _Series:
+    """A Taylor polynomial Σ cₙ tⁿ of a function positive on (0, 1], evaluated by Horner's rule with no
+    more terms than the largest t needs: the degree for t ≤ 2^{−i} is the least that leaves a tail below
+    10⁻¹⁸ of the value there (the coefficients fall like 1/n!, so few terms suffice for small angles)."""
+
+    def __init__(self, poly: sp.Expr, order: int) -> None:
+        self.coef = [float(poly.coeff(THETA, n)) for n in range(order)]
+        self.table: list[tuple[float, int]] = []
+        for i in range(40):
+            t = 2.0**-i
+            terms = [abs(c) * t**n for n, c in enumerate(self.coef)]
+            value = abs(sum(c * t**n for n, c in enumerate(self.coef)))
+            degree = order
+            while degree > 1 and sum(terms[degree - 1 :]) <= 1e-18 * value:
+                degree -= 1
+            self.table.append((t, degree))
+
+    def __call__(self, t: np.ndarray) -> np.ndarray:
+        largest = float(np.max(t))
+        degree = len(self.coef)
+        for bound, d in self.table:
+            if largest <= bound:
+                degree = d
+            else:
+                break
+        out = np.full_like(t, self.coef[degree - 1])
+        for c in reversed(self.coef[: degree - 1]):
+            out = out * t + c
         return out
 
 
@@ -441,8 +470,14 @@ class _HomogeneousFloat:
         self.mid = sp.lambdify((cs, sn, psi), sp.expand(mid), modules="numpy")
 
     def angular(
-        self, th: np.ndarray, tb: np.ndarray, cs: np.ndarray, sn: np.ndarray, psi: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self,
+        th: np.ndarray,
+        tb: np.ndarray,
+        cs: np.ndarray,
+        sn: np.ndarray,
+        psi: np.ndarray,
+        gaps: bool = True,
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
         """F(θ), the gap F(0) − F(θ) and the co-gap F(0) + F(θ), each without cancellation.
 
         With G(t) = J(0) − J(t) (small for small t) and J(π − t) small for small t:
@@ -456,7 +491,10 @@ class _HomogeneousFloat:
         f = ss * j_th + 2.0 * pm * j_tb
         middle = np.abs(psi) < 0.5
         if np.any(middle):
-            f[middle] = (np.asarray(self.mid(cs, sn, psi), dtype=float) * np.ones_like(f))[middle]
+            cs_m, sn_m, psi_m = cs[middle], sn[middle], psi[middle]
+            f[middle] = np.asarray(self.mid(cs_m, sn_m, psi_m), dtype=float) * np.ones_like(psi_m)
+        if not gaps:
+            return f, None, None
         low = th <= math.pi / 2
         g_th = self.ang.gap(th, j_th)
         g_tb = self.ang.gap(tb, j_tb)
@@ -475,13 +513,19 @@ class _HomogeneousFloat:
         ab = a * b
         zero = ab == 0
         root = np.sqrt(s.d)
-        th = np.where(zero, math.pi / 2, np.arctan2(root, s.c))
-        tb = np.where(zero, math.pi / 2, np.arctan2(root, -s.c))
-        safe = np.where(zero, 1.0, ab)
-        cs = np.where(zero, 0.0, s.c / safe)
-        sn = np.where(zero, 1.0, root / safe)
-        psi = np.where(zero, 0.0, np.arctan2(s.c, root))
+        th, tb, psi = np.arctan2(root, s.c), np.arctan2(root, -s.c), np.arctan2(s.c, root)
+        if np.any(zero):  # the zero-variance convention: θ = π/2
+            safe = np.where(zero, 1.0, ab)
+            th, tb, psi = (
+                np.where(zero, math.pi / 2, th),
+                np.where(zero, math.pi / 2, tb),
+                np.where(zero, 0.0, psi),
+            )
+            cs, sn = np.where(zero, 0.0, s.c / safe), np.where(zero, 1.0, root / safe)
+        else:
+            cs, sn = s.c / ab, root / ab
         f, gap, cogap = self.angular(th, tb, cs, sn, psi)
+        assert gap is not None and cogap is not None
         two_pi = 2.0 * math.pi
         abk = ab**k
         k12 = abk * f / two_pi
@@ -504,7 +548,7 @@ class _HomogeneousFloat:
         if self.deriv is None:
             sdot = np.zeros_like(k12)
         else:
-            fd = self.deriv.angular(th, tb, cs, sn, psi)[0]
+            fd = self.deriv.angular(th, tb, cs, sn, psi, gaps=False)[0]
             sdot = ab ** (k - 1) * fd / two_pi
         return _LayerOutput(k11, k22, k12, np.maximum(det, 0.0), np.maximum(dist, 0.0), sdot)
 
