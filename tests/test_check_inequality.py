@@ -110,3 +110,12 @@ def test_operator_norm_agrees_with_numpy() -> None:
     values = rng.normal(size=(3, 4))
     exact = sp.Matrix(3, 4, lambda i, j: sp.Rational(values[i, j]))
     assert float(operator_norm(exact).evalf(30)) == pytest.approx(np.linalg.norm(values, 2), rel=1e-14)
+
+
+def test_search_descends_where_one_side_is_zero() -> None:
+    """0 ≤ z₁² + z₂² − 1/100 fails only near the origin, where no random point of magnitude ≥ 1/8 lands: the
+    local search must still reach it (its objective must not be the sign of the margin alone)."""
+    z1, z2 = sp.symbols("z1 z2", real=True)
+    for seed in range(3):
+        verdict = less_equal(0, z1**2 + z2**2 - sp.Rational(1, 100), seed=seed)
+        assert verdict.status is Status.REFUTED, verdict.evidence

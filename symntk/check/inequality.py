@@ -218,7 +218,9 @@ def _descend(
                 return math.inf
         if not (math.isfinite(m.real) and math.isfinite(s.real)) or abs(m.imag) > 1e-12 * (abs(s) + 1):
             return math.inf
-        return m.real / s.real if s.real > 0 else math.inf
+        # The margin over (1 + size): negative exactly where the claim fails, and not flat where one side
+        # is 0 (the margin over the size alone would be ±1 there, leaving the search nothing to descend).
+        return m.real / (1.0 + s.real) if s.real >= 0 else math.inf
 
     z = np.array(
         [math.log(float(start[u])) if ls else float(start[u]) for u, ls in zip(free, logscale, strict=True)]
