@@ -159,6 +159,11 @@ class GenericActivation(Function):
     def fdiff(self, argindex: int = 1) -> Expr:
         return generic_activation(self.symbol, self.order + 1)(self.args[0])
 
+    def _eval_evalf(self, prec: int) -> None:
+        # A generic σ has no value. SymPy would otherwise look its name up in mpmath, where φ, β, ψ, γ, …
+        # are constants or unrelated functions (``phi(0.5).evalf()`` raised TypeError).
+        return None
+
 
 @functools.cache
 def generic_activation(symbol: str = "sigma", order: int = 0) -> type[GenericActivation]:

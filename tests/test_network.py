@@ -10,6 +10,7 @@ import sympy as sp
 from symntk import SymntkError
 from symntk.network import (
     Entry,
+    GenericActivation,
     Network,
     backprop_gradient_identity,
     generic_activation,
@@ -339,3 +340,12 @@ def test_gram_identity_misses_a_parameter_and_is_refuted() -> None:
     theta = sp.Matrix(2, 2, lambda a, b: net.ntk(f"x_{a + 1}", f"x_{b + 1}")[0, 0])
     assert net.establish("Θ = J Jᵀ", theta, jac * jac.T).verdict == "proved"
     assert net.establish("one column short", theta, short * short.T).verdict == "refuted"
+
+
+@pytest.mark.parametrize("name", ["phi", "beta", "psi", "gamma", "sigma"])
+def test_a_generic_activation_has_no_numeric_value_whatever_its_name(name: str) -> None:
+    """SymPy evaluates an undefined function by the mpmath function of the same name; φ is a constant there.
+    A generic σ must stay unevaluated under evalf, whatever it is called (seed 001 writes φ)."""
+    sigma = generic_activation(name)
+    value = sigma(sp.Float(0.5)).evalf()
+    assert isinstance(value, GenericActivation)
