@@ -136,8 +136,9 @@ def _exact_number(name: str, value: Any) -> Fraction:
         if isinstance(value, mpmath.mpf):
             if not mpmath.isfinite(value):
                 raise ValueError
-            man, exp = value.man_exp
-            return Fraction(int(man)) * Fraction(2) ** int(exp)
+            # mpf.man_exp is the magnitude only (mpf(-1).man_exp == (1, 0)); to_rational keeps the sign.
+            p, q = mpmath.libmp.to_rational(value._mpf_)
+            return Fraction(int(p), int(q))
         if isinstance(value, str):
             text = value.strip()
             if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
@@ -152,7 +153,9 @@ def _exact_number(name: str, value: Any) -> Fraction:
         if isinstance(value, sp.Basic) and value.is_Rational:
             return Fraction(int(value.p), int(value.q))
         if isinstance(value, sp.Float):
-            return Fraction(float(value))
+            # the Float's exact binary value at its own precision, not its nearest float64
+            exact = sp.Rational(value)
+            return Fraction(int(exact.p), int(exact.q))
     except (ValueError, TypeError, ZeroDivisionError, OverflowError):
         pass
     raise SymntkError(f"{name} must be a finite real number, got {value!r}")
