@@ -346,8 +346,8 @@ def test_a_user_sigma_whose_gaussian_expectation_diverges_is_an_error() -> None:
 
 
 def test_mpf_inputs_keep_their_sign() -> None:
-    """Σ⁽¹⁾ = x·x′/n₀ at depth 1 with the identity: x = (−1, 1/2) against x′ = (1, 0) is −1/2 exactly (an mpf's
-    man_exp is its magnitude only; reading it as the value dropped the sign)."""
+    """Σ⁽¹⁾ = x·x′/n₀ at depth 1 with the identity: x = (−1, 1/2) against x′ = (1, 0) is −1/2 exactly
+    (an mpf's man_exp is its magnitude only; reading it as the value dropped the sign)."""
     x1 = [[mpmath.mpf(-1), mpmath.mpf(1) / 2]]
     x2 = [[mpmath.mpf(1), mpmath.mpf(0)]]
     nngp, _ = kernels(x1, x2, activation="identity", depth=1, beta=0, dps=30)
